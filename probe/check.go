@@ -1,0 +1,187 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/natcheck/natcheck/natclass"
+	"github.com/pion/transport/v4"
+	"github.com/pion/transport/v4/stdnet"
+)
+
+// Family selects the address families a check uses.
+type Family int
+
+// Families.
+const (
+	FamilyAny Family = iota
+	FamilyIPv4
+	FamilyIPv6
+)
+
+// ErrNoServers: no configured server could be parsed or resolved.
+var ErrNoServers = errors.New("no usable STUN server")
+
+// Options configure one check. The zero value of every field but Servers is
+// a sensible default.
+type Options struct {
+	Servers     []string      // host[:port] or stun:host[:port]
+	Net         transport.Net // nil: the host's network (stdnet)
+	Family      Family
+	BindAddress netip.Addr // local address to bind; zero: any
+	BindPort    uint16     // local port of the survey socket; 0: any
+	Pacer       PacerOptions
+	Progress    func(msg string) // optional: one line per step, for --verbose
+}
+
+// ServerError is a configured server that could not be used at all.
+type ServerError struct {
+	Name  string
+	Error string
+}
+
+// FamilyResult is one address family's observations and tallies.
+type FamilyResult struct {
+	Network      string // "udp4" or "udp6"
+	Observations natclass.Observations
+	Counters     Counters
+	RTTMin       time.Duration
+	RTTMax       time.Duration
+	Loss         float64 // estimated chance an attempt went unanswered
+}
+
+// Outcome is everything one check saw. Families[0] is the family to
+// classify: IPv4 when any IPv4 server is usable.
+type Outcome struct {
+	Families []FamilyResult
+	Unusable []ServerError
+	Duration time.Duration
+}
+
+// target is one resolved server.
+type target struct {
+	name string
+	addr netip.AddrPort
+}
+
+// Check runs every test concurrently, each on its own socket, until all have
+// an answer or ctx ends; ctx's deadline bounds the whole run. Partial results
+// are kept: a dead server is data, not an error.
+func Check(ctx context.Context, o Options) (Outcome, error) {
+	start := time.Now()
+	n := o.Net
+	if n == nil {
+		sn, err := stdnet.NewNet()
+		if err != nil {
+			return Outcome{}, fmt.Errorf("network: %w", err)
+		}
+		n = sn
+	}
+	byFamily, unusable := resolveAll(n, o)
+	out := Outcome{Unusable: unusable}
+	if len(byFamily["udp4"])+len(byFamily["udp6"]) == 0 {
+		out.Duration = time.Since(start)
+		return out, ErrNoServers
+	}
+	local := localAddrs(n)
+	var wg sync.WaitGroup
+	results := map[string]*FamilyResult{}
+	for _, network := range []string{"udp4", "udp6"} {
+		if len(byFamily[network]) == 0 {
+			continue
+		}
+		fr := &FamilyResult{Network: network}
+		results[network] = fr
+		r := &run{net: n, network: network, opts: o, pacer: NewPacer(o.Pacer), servers: byFamily[network], local: local}
+		wg.Go(func() { r.do(ctx, fr) })
+	}
+	wg.Wait()
+	for _, network := range []string{"udp4", "udp6"} {
+		if fr := results[network]; fr != nil {
+			out.Families = append(out.Families, *fr)
+		}
+	}
+	out.Duration = time.Since(start)
+	return out, nil
+}
+
+// resolveAll parses and resolves the servers per family.
+func resolveAll(n transport.Net, o Options) (map[string][]target, []ServerError) {
+	byFamily := map[string][]target{}
+	var bad []ServerError
+	for _, name := range o.Servers {
+		spec, err := ParseServer(name)
+		if err != nil {
+			bad = append(bad, ServerError{Name: name, Error: err.Error()})
+			continue
+		}
+		found := false
+		var lastErr error
+		for _, network := range networks(o.Family) {
+			a, err := n.ResolveUDPAddr(network, spec.String())
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			ap := udpAddrPort(a)
+			if !ap.IsValid() || (network == "udp6") != (ap.Addr().Is6() && !ap.Addr().Is4In6()) {
+				continue
+			}
+			found = true
+			byFamily[network] = append(byFamily[network], target{name: name, addr: ap})
+		}
+		if !found {
+			msg := "no address of the selected family"
+			if lastErr != nil {
+				msg = "cannot resolve: " + lastErr.Error()
+			}
+			bad = append(bad, ServerError{Name: name, Error: msg})
+		}
+	}
+	return byFamily, bad
+}
+
+func networks(f Family) []string {
+	switch f {
+	case FamilyIPv4:
+		return []string{"udp4"}
+	case FamilyIPv6:
+		return []string{"udp6"}
+	}
+	return []string{"udp4", "udp6"}
+}
+
+// localAddrs lists the host's own addresses, to recognise "no NAT".
+func localAddrs(n transport.Net) []netip.Addr {
+	ifs, err := n.Interfaces()
+	if err != nil {
+		return nil
+	}
+	var out []netip.Addr
+	for _, ifc := range ifs {
+		addrs, err := ifc.Addrs()
+		if err != nil {
+			continue
+		}
+		for _, a := range addrs {
+			var ip net.IP
+			switch v := a.(type) {
+			case *net.IPNet:
+				ip = v.IP
+			case *net.IPAddr:
+				ip = v.IP
+			case *net.UDPAddr:
+				ip = v.IP
+			}
+			if x, ok := netip.AddrFromSlice(ip); ok {
+				out = append(out, x.Unmap())
+			}
+		}
+	}
+	return out
+}

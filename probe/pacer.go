@@ -1,0 +1,151 @@
+package probe
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// PacerOptions tune how long natcheck waits for replies that may never come.
+// The zero value means the defaults below.
+type PacerOptions struct {
+	// Initial is the retransmission interval before any RTT is measured.
+	Initial time.Duration
+	// FalseNoReply is the accepted chance that a live path is judged silent
+	// because every attempt was lost (default 1e-4).
+	FalseNoReply float64
+	// MinAttempts and MaxAttempts bound the unanswered attempts needed for
+	// "no reply" (defaults 3 and 16).
+	MinAttempts, MaxAttempts int
+	// DeadAfter is the least time a server gets before it is judged silent
+	// (default 1s): a far server must not lose to a near one's RTT.
+	DeadAfter time.Duration
+}
+
+// Defaults for PacerOptions; TestPacerDefaults keeps them consistent.
+const (
+	DefaultInitialInterval = 100 * time.Millisecond
+	DefaultFalseNoReply    = 1e-4
+	DefaultMinAttempts     = 3
+	DefaultMaxAttempts     = 16
+	DefaultDeadAfter       = time.Second
+	windowSlack            = 25 * time.Millisecond
+	minInterval            = 10 * time.Millisecond
+	maxPositiveInterval    = 400 * time.Millisecond
+	maxNegativeInterval    = 200 * time.Millisecond
+)
+
+func (o PacerOptions) withDefaults() PacerOptions {
+	if o.Initial <= 0 {
+		o.Initial = DefaultInitialInterval
+	}
+	if o.FalseNoReply <= 0 || o.FalseNoReply >= 1 {
+		o.FalseNoReply = DefaultFalseNoReply
+	}
+	if o.MinAttempts <= 0 {
+		o.MinAttempts = DefaultMinAttempts
+	}
+	if o.MaxAttempts < o.MinAttempts {
+		o.MaxAttempts = max(DefaultMaxAttempts, o.MinAttempts)
+	}
+	if o.DeadAfter <= 0 {
+		o.DeadAfter = DefaultDeadAfter
+	}
+	return o
+}
+
+// mode says what an exchange expects: an answer (a live server), or possibly
+// nothing at all (a filtered CHANGE-REQUEST, a hairpin that never comes back).
+type mode int
+
+const (
+	modeAnswer mode = iota
+	modeMaybeSilent
+)
+
+// Pacer is the run-wide estimate of round-trip time and loss that every
+// exchange shares: it sets retransmission intervals, how long a reply may
+// still arrive, and how many unanswered attempts make "no reply" credible.
+type Pacer struct {
+	opts   PacerOptions
+	mu     sync.Mutex
+	maxRTT time.Duration
+	minRTT time.Duration
+	trials int // attempts whose fate is known
+	fails  int // of those, unanswered
+}
+
+// NewPacer returns a Pacer with no measurements yet.
+func NewPacer(o PacerOptions) *Pacer { return &Pacer{opts: o.withDefaults()} }
+
+// observe records an answered exchange: its RTT, and how many earlier
+// attempts of it had certainly been lost when the answer came.
+func (p *Pacer) observe(rtt time.Duration, lost int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if rtt > p.maxRTT {
+		p.maxRTT = rtt
+	}
+	if p.minRTT == 0 || rtt < p.minRTT {
+		p.minRTT = rtt
+	}
+	p.trials += lost + 1
+	p.fails += lost
+}
+
+// RTT returns the smallest and largest RTT measured so far (zero before any).
+func (p *Pacer) RTT() (lo, hi time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.minRTT, p.maxRTT
+}
+
+// Loss is the estimated chance that one attempt gets no answer (Laplace
+// estimate over all attempts whose fate is known).
+func (p *Pacer) Loss() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return float64(p.fails+1) / float64(p.trials+2)
+}
+
+// interval is the time between attempts of one exchange.
+func (p *Pacer) interval(m mode) time.Duration {
+	_, hi := p.RTT()
+	if hi == 0 {
+		return p.opts.Initial
+	}
+	if m == modeMaybeSilent {
+		return clamp(hi/2, minInterval, maxNegativeInterval)
+	}
+	return clamp(hi+hi/5+5*time.Millisecond, 2*minInterval, maxPositiveInterval)
+}
+
+// window is how long after an attempt its answer may still arrive; ok is
+// false while no RTT has been measured, when no silence can be judged.
+func (p *Pacer) window(m mode) (time.Duration, bool) {
+	_, hi := p.RTT()
+	if hi == 0 && m == modeAnswer {
+		// Nobody has answered yet: after DeadAfter, unanswered attempts
+		// count, so UDP blocked is told in about two seconds, not at the
+		// deadline.
+		return p.opts.DeadAfter, true
+	}
+	if hi == 0 {
+		return 0, false
+	}
+	if m == modeAnswer {
+		return max(4*hi, p.opts.DeadAfter/2), true
+	}
+	return 2*hi + windowSlack, true
+}
+
+// attemptsNeeded is how many attempts, each past its window, must go
+// unanswered before "no reply" is the verdict: the least k with
+// loss^k <= FalseNoReply, within [MinAttempts, MaxAttempts].
+func (p *Pacer) attemptsNeeded() int {
+	q := p.Loss()
+	k := int(math.Ceil(math.Log(p.opts.FalseNoReply) / math.Log(q)))
+	return min(max(k, p.opts.MinAttempts), p.opts.MaxAttempts)
+}
+
+func clamp(d, lo, hi time.Duration) time.Duration { return min(max(d, lo), hi) }

@@ -86,11 +86,11 @@ type PortSample struct {
 // Observations is everything the probes saw in one run, for one address
 // family. It is plain data: tests write it as literals.
 type Observations struct {
-	LocalAddrs []netip.Addr    // the host's own addresses
-	Survey     netip.AddrPort  // the survey socket's local address
-	Servers    []ServerObs     // the mapping survey, one socket
-	Mapping    []MappingObs    // RFC 5780 mapping tests, on the survey socket
-	Filtering  []FilteringObs  // RFC 5780 filtering tests, a fresh socket each
-	Hairpin    HairpinObs      // on a fresh socket
-	Ports      []PortSample    // one per fresh socket
+	LocalAddrs []netip.Addr   // the host's own addresses
+	Survey     netip.AddrPort // the survey socket's local address
+	Servers    []ServerObs    // the mapping survey, one socket
+	Mapping    []MappingObs   // RFC 5780 mapping tests, on the survey socket
+	Filtering  []FilteringObs // RFC 5780 filtering tests, a fresh socket each
+	Hairpin    HairpinObs     // on a fresh socket
+	Ports      []PortSample   // one per fresh socket
 }

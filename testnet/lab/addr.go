@@ -65,5 +65,5 @@ const (
 	ifWAN          = "wan0" // in nat/cgn, upstream
 	ifLAN          = "lan0" // in nat/cgn, downstream
 	ifClient       = "c0"   // in cli, towards nat
-	namespacePrefx = "nclab-"
+	namespacePrefix = "nclab-"
 )

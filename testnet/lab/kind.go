@@ -33,20 +33,9 @@ const (
 	KindDoubleNAT
 )
 
-var kindNames = [...]string{
-	KindOpen:               "open",
-	KindFullCone:           "full-cone",
-	KindRestrictedCone:     "restricted-cone",
-	KindPortRestrictedCone: "port-restricted-cone",
-	KindAddressDependent:   "address-dependent",
-	KindSymmetric:          "symmetric",
-	KindUDPBlocked:         "udp-blocked",
-	KindDoubleNAT:          "double-nat",
-}
-
 // Kinds returns every valid Kind in declaration order.
 func Kinds() []Kind {
-	out := make([]Kind, 0, len(kindNames)-1)
+	out := make([]Kind, 0, int(KindDoubleNAT))
 	for k := KindOpen; k <= KindDoubleNAT; k++ {
 		out = append(out, k)
 	}
@@ -58,10 +47,25 @@ func (k Kind) Valid() bool { return k >= KindOpen && k <= KindDoubleNAT }
 
 // String returns the kind's name, e.g. "port-restricted-cone".
 func (k Kind) String() string {
-	if !k.Valid() {
-		return fmt.Sprintf("Kind(%d)", int(k))
+	switch k {
+	case KindOpen:
+		return "open"
+	case KindFullCone:
+		return "full-cone"
+	case KindRestrictedCone:
+		return "restricted-cone"
+	case KindPortRestrictedCone:
+		return "port-restricted-cone"
+	case KindAddressDependent:
+		return "address-dependent"
+	case KindSymmetric:
+		return "symmetric"
+	case KindUDPBlocked:
+		return "udp-blocked"
+	case KindDoubleNAT:
+		return "double-nat"
 	}
-	return kindNames[k]
+	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -89,7 +93,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	names := make([]string, 0, len(kindNames))
+	names := make([]string, 0, int(KindDoubleNAT))
 	for _, k := range Kinds() {
 		names = append(names, k.String())
 	}

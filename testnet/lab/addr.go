@@ -59,11 +59,15 @@ const (
 // Interface names inside the namespaces. They are fixed because every
 // namespace has its own set of interface names.
 const (
-	ifServer       = "s0"   // in srv, towards inet
-	ifInetServer   = "i0"   // in inet, towards srv
-	ifInetNAT      = "i1"   // in inet, towards the (outermost) NAT
-	ifWAN          = "wan0" // in nat/cgn, upstream
-	ifLAN          = "lan0" // in nat/cgn, downstream
-	ifClient       = "c0"   // in cli, towards nat
-	namespacePrefix = "nclab-"
+	ifServer     = "s0"   // in srv, towards inet
+	ifInetServer = "i0"   // in inet, towards srv
+	ifInetNAT    = "i1"   // in inet, towards the (outermost) NAT
+	ifWAN        = "wan0" // in nat/cgn, upstream
+	ifLAN        = "lan0" // in nat/cgn, downstream
+	ifClient     = "c0"   // in cli, towards nat
+
 )
+
+// NamespacePrefix starts the name of every namespace the lab creates or
+// deletes.
+const NamespacePrefix = "nclab-"

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package lab
+
+import "syscall"
+
+// childSysProcAttr has nothing to add outside Linux.
+func childSysProcAttr() *syscall.SysProcAttr { return nil }

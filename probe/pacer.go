@@ -15,7 +15,7 @@ type PacerOptions struct {
 	// because every attempt was lost (default 1e-4).
 	FalseNoReply float64
 	// MinAttempts and MaxAttempts bound the unanswered attempts needed for
-	// "no reply" (defaults 3 and 16).
+	// "no reply" (defaults 3 and 24).
 	MinAttempts, MaxAttempts int
 	// DeadAfter is the least time a server gets before it is judged silent
 	// (default 1s): a far server must not lose to a near one's RTT.
@@ -25,9 +25,9 @@ type PacerOptions struct {
 // Defaults for PacerOptions; TestPacerDefaults keeps them consistent.
 const (
 	DefaultInitialInterval = 100 * time.Millisecond
-	DefaultFalseNoReply    = 1e-4
+	DefaultFalseNoReply    = 1e-6
 	DefaultMinAttempts     = 3
-	DefaultMaxAttempts     = 16
+	DefaultMaxAttempts     = 24
 	DefaultDeadAfter       = time.Second
 	windowSlack            = 25 * time.Millisecond
 	minInterval            = 10 * time.Millisecond

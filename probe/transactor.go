@@ -212,14 +212,23 @@ func (t *Transactor) exchange(ctx context.Context, p *Pacer, q request) (Exchang
 
 // answered completes ex with reply r and feeds the Pacer.
 func (t *Transactor) answered(p *Pacer, ex Exchange, sent []attempt, r Reply) Exchange {
-	win, _ := p.window(modeMaybeSilent)
-	lost := 0
 	for _, a := range sent {
 		if a.id == r.TxID {
 			ex.RTT = r.At.Sub(a.at)
 			break
 		}
-		if win > 0 && r.At.Sub(a.at) > win {
+	}
+	// An earlier attempt was lost if its answer is overdue by the measured
+	// RTTs, this exchange's own included (the first answers of a run have
+	// nothing else to go by).
+	win, _ := p.window(modeMaybeSilent)
+	win = max(win, 2*ex.RTT+windowSlack)
+	lost := 0
+	for _, a := range sent {
+		if a.id == r.TxID {
+			break
+		}
+		if r.At.Sub(a.at) > win {
 			lost++
 		}
 	}

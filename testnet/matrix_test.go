@@ -3,6 +3,8 @@ package testnet
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -52,6 +54,10 @@ func TestMatrix(t *testing.T) {
 	reps := map[float64]int{0: 2, 20: 12}
 	if testing.Short() {
 		reps = map[float64]int{0: 1, 20: 3}
+	}
+	// NATCHECK_SOAK=N runs N loss patterns per world: a soak for flaky verdicts.
+	if n, err := strconv.Atoi(os.Getenv("NATCHECK_SOAK")); err == nil && n > 0 {
+		reps[20] = n
 	}
 	for _, loss := range []float64{0, 20} {
 		for _, base := range worlds() {

@@ -1,0 +1,2 @@
+// Package report is natcheck's versioned result document and its renderers.
+package report

@@ -20,6 +20,9 @@ type Hooks struct {
 	Answered func(at, via Endpoint, changed bool)
 	// Dropped is told why a datagram got no answer.
 	Dropped func(reason error)
+	// Sent is told of each response sent, success or error, with its
+	// bytes (for counting by class and error code); do not keep resp.
+	Sent func(at, via Endpoint, resp []byte)
 }
 
 // Server runs a Layout on real or simulated sockets.
@@ -106,6 +109,9 @@ func (s *Server) serve(at Endpoint, c net.PacketConn) {
 		}
 		if s.hooks.Answered != nil {
 			s.hooks.Answered(at, via, via != at)
+		}
+		if s.hooks.Sent != nil {
+			s.hooks.Sent(at, via, resp)
 		}
 	}
 }

@@ -11,9 +11,10 @@ import (
 func Classify(o Observations) Result {
 	var r Result
 	answered := answeredServers(o.Servers)
-	if len(o.Servers) > 0 && len(answered) == 0 {
+	if len(o.Servers) > 0 && !slices.ContainsFunc(o.Servers, func(s ServerObs) bool { return s.Answered }) {
 		r.UDPBlocked = true
 		r.Type = LabelUDPBlocked
+		// Only silence is "blocked": an error response proves UDP gets through.
 		why := Verdict{Reason: "no STUN server answered"}
 		r.MappingWhy, r.FilteringWhy, r.TypeWhy = why, why, Verdict{Evidence: []string{
 			fmt.Sprintf("%d server(s) asked, none answered a Binding request", len(o.Servers))}}
@@ -57,7 +58,7 @@ func natPresent(o Observations, answered []ServerObs) (Tri, []string) {
 		return NotTested, nil
 	}
 	m := answered[0].Mapped
-	if slices.Contains(o.LocalAddrs, m.Addr()) {
+	if slices.ContainsFunc(o.LocalAddrs, func(a netip.Addr) bool { return a.Unmap() == m.Addr().Unmap() }) {
 		ev := fmt.Sprintf("%s saw us as %s, an address of this host", answered[0].Address, m)
 		if o.Survey.IsValid() && o.Survey.Port() != 0 && o.Survey.Port() != m.Port() {
 			// Same IP, other port: a port-translating firewall on the host itself.

@@ -143,15 +143,16 @@ func surveyClaim(answered []ServerObs) *mappingClaim {
 	for i := range answered {
 		for j := i + 1; j < len(answered); j++ {
 			a, b := answered[i], answered[j]
-			if a.Address == b.Address {
+			if sameAddr(a.Address, b.Address) {
 				continue
 			}
 			pair := fmt.Sprintf("%s→%s vs %s→%s", a.Address, a.Mapped, b.Address, b.Mapped)
 			same := sameAddr(a.Mapped, b.Mapped)
+			diffIP := a.Address.Addr().Unmap() != b.Address.Addr().Unmap()
 			switch {
-			case a.Address.Addr() != b.Address.Addr() && same:
+			case diffIP && same:
 				diffIPSame = append(diffIPSame, pair)
-			case a.Address.Addr() != b.Address.Addr():
+			case diffIP:
 				diffIPDiff = append(diffIPDiff, pair)
 			case same:
 				sameIPSame = append(sameIPSame, pair)

@@ -36,7 +36,7 @@ type ServerObs struct {
 func (s ServerObs) RFC5780() bool { return validOther(s.Address, s.Other) }
 
 func validOther(primary, other netip.AddrPort) bool {
-	return other.IsValid() && primary.IsValid() && other.Addr() != primary.Addr() && other.Port() != primary.Port()
+	return other.IsValid() && primary.IsValid() && other.Addr().Unmap() != primary.Addr().Unmap() && other.Port() != primary.Port()
 }
 
 // MappingObs is RFC 5780 §4.3 against one server, on the survey socket: the

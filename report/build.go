@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"net/netip"
 	"time"
 
@@ -40,7 +39,7 @@ func FromCheck(out probe.Outcome, res natclass.Result, meta Meta) Report {
 	}
 	r.Stats = statsOf(out.Families)
 	if len(out.Families) == 0 {
-		r.NAT = noServerNAT(len(out.Unusable))
+		r.NAT = noServerNAT()
 		return r
 	}
 	r.Family = familyName(out.Families[0].Network)
@@ -120,8 +119,8 @@ func natOf(res natclass.Result) NAT {
 
 // noServerNAT is the classification of a run in which no configured server
 // could even be resolved.
-func noServerNAT(unusable int) NAT {
-	reason := fmt.Sprintf("none of the %d configured STUN server(s) could be resolved (offline, or DNS failing)", unusable)
+func noServerNAT() NAT {
+	reason := "no configured STUN server could be resolved (offline, or DNS failing)"
 	n := NAT{
 		Type:           string(natclass.LabelUnknown),
 		Label:          natclass.LabelUnknown.Title(),

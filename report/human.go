@@ -45,14 +45,24 @@ type topic struct {
 	reason   string
 }
 
+// topics lists the conclusions in order. A reason already given for an
+// earlier topic is not repeated (UDP blocked has one reason for all).
 func topics(n NAT) []topic {
-	return []topic{
+	ts := []topic{
 		{"type", n.Evidence.Type, n.Reasons.Type},
 		{"mapping", n.Evidence.Mapping, n.Reasons.Mapping},
 		{"filtering", n.Evidence.Filtering, n.Reasons.Filtering},
 		{"hairpinning", n.Evidence.Hairpinning, n.Reasons.Hairpinning},
 		{"ports", n.Evidence.Ports, n.Reasons.Ports},
 	}
+	seen := map[string]bool{}
+	for i := range ts {
+		if seen[ts[i].reason] {
+			ts[i].reason = ""
+		}
+		seen[ts[i].reason] = true
+	}
+	return ts
 }
 
 // statsWords is the packet tallies on one line.

@@ -8,9 +8,13 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// tableWidth bounds each table so long evidence wraps on an ordinary
-// terminal.
-const tableWidth = 110
+// Column widths beyond which cells wrap: wide for the one text column of
+// the NAT and evidence tables, narrower in the five-column server table, so
+// that each fits an ordinary terminal.
+const (
+	textColumn   = 88
+	serverColumn = 32
+)
 
 // writeTable writes r for a person at a terminal: the verdict first, then
 // tables of the NAT, the servers and the evidence.
@@ -27,9 +31,10 @@ func writeTable(w io.Writer, r Report) error {
 	return err
 }
 
-func newTable(w io.Writer) *tablewriter.Table {
+func newTable(w io.Writer, colMax int) *tablewriter.Table {
 	return tablewriter.NewTable(w,
-		tablewriter.WithMaxWidth(tableWidth),
+		tablewriter.WithRowMaxWidth(colMax),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNormal),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
@@ -39,7 +44,7 @@ func newTable(w io.Writer) *tablewriter.Table {
 
 func natTable(w io.Writer, r Report) error {
 	n := r.NAT
-	t := newTable(w)
+	t := newTable(w, textColumn)
 	t.Header("NAT", typeWords(n))
 	rows := [][]string{
 		{"Mapping", n.Mapping},
@@ -61,8 +66,8 @@ func serverTable(w io.Writer, r Report) error {
 	if len(r.Servers)+len(r.Unusable) == 0 {
 		return nil
 	}
-	t := newTable(w)
-	t.Header("Server", "RTT", "Mapped", "RFC 5780", "Software / error")
+	t := newTable(w, serverColumn)
+	t.Header("Server", "RTT", "Mapped", "RFC 5780", "Software or error")
 	for _, s := range r.Servers {
 		name := s.Name
 		if s.Address != "" && s.Address != s.Name {
@@ -89,7 +94,7 @@ func serverTable(w io.Writer, r Report) error {
 }
 
 func evidenceTable(w io.Writer, r Report) error {
-	t := newTable(w)
+	t := newTable(w, textColumn)
 	t.Header("Topic", "Evidence")
 	for _, tp := range topics(r.NAT) {
 		for _, e := range tp.evidence {
@@ -98,7 +103,7 @@ func evidenceTable(w io.Writer, r Report) error {
 			}
 		}
 		if tp.reason != "" {
-			if err := t.Append([]string{tp.name, "unknown: " + tp.reason}); err != nil {
+			if err := t.Append([]string{tp.name, "why unknown: " + tp.reason}); err != nil {
 				return err
 			}
 		}

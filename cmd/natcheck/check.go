@@ -146,10 +146,15 @@ func probeAndReport(ctx context.Context, io *IOStreams, po probe.Options, timeou
 	if verbose {
 		po.Progress = progressTo(io.ErrOut)
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	started := time.Now()
 	out, err := probe.Check(ctx, po)
+	if parent.Err() != nil {
+		// Cut short, the silence of the servers would read as "UDP blocked".
+		return report.Report{}, withCode(ExitInterrupted, errors.New("interrupted before a verdict"))
+	}
 	if err != nil && !errors.Is(err, probe.ErrNoServers) {
 		return report.Report{}, withCode(ExitFailure, fmt.Errorf("check: %w", err))
 	}

@@ -10,11 +10,12 @@ type ExitCode int
 
 // Exit codes; exitCodeHelp documents them in --help.
 const (
-	ExitOK           ExitCode = 0 // a verdict was reached
-	ExitInconclusive ExitCode = 1 // the check ran but could not classify the NAT
-	ExitUsage        ExitCode = 2 // bad flags or arguments
-	ExitNoSTUN       ExitCode = 3 // no STUN server answered: UDP blocked, or offline
-	ExitFailure      ExitCode = 4 // natcheck itself failed (e.g. could not open a socket)
+	ExitOK           ExitCode = 0   // a verdict was reached
+	ExitInconclusive ExitCode = 1   // the check ran but could not classify the NAT
+	ExitUsage        ExitCode = 2   // bad flags or arguments
+	ExitNoSTUN       ExitCode = 3   // no STUN server answered: UDP blocked, or offline
+	ExitFailure      ExitCode = 4   // natcheck itself failed (e.g. could not open a socket)
+	ExitInterrupted  ExitCode = 130 // interrupted (SIGINT or SIGTERM) before a verdict
 )
 
 // exitCodeHelp is the exit-code section of the root command's help.
@@ -24,6 +25,7 @@ const exitCodeHelp = `Exit codes:
   2  usage error: bad flags or arguments
   3  no STUN server answered (UDP blocked, or offline)
   4  natcheck itself failed (e.g. could not open a socket)
+  130  interrupted (SIGINT or SIGTERM) before a verdict
 `
 
 // exitError carries an exit code up to run. A nil Err means the result has

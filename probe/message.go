@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -45,8 +46,11 @@ func (r Response) MappedAddr() netip.AddrPort {
 // ParseMessage decodes one datagram. It never panics; anything that is not a
 // well-formed STUN message, or whose FINGERPRINT is wrong, is an error.
 func ParseMessage(b []byte) (Response, error) {
-	if !stun.IsMessage(b) {
+	if !stun.IsMessage(b) || b[0]&0xc0 != 0 {
 		return Response{}, ErrNotSTUN
+	}
+	if err := checkLength(b); err != nil {
+		return Response{}, err
 	}
 	m := &stun.Message{Raw: append([]byte(nil), b...)}
 	if err := m.Decode(); err != nil {
@@ -87,6 +91,19 @@ func ParseMessage(b []byte) (Response, error) {
 	r.ChangeReq = err == nil
 	return r, nil
 }
+
+// checkLength holds a datagram to RFC 5389 §6: the length field counts
+// every byte after the header and is a multiple of 4. pion would ignore
+// trailing bytes, and with them a FINGERPRINT a corrupted length cut off.
+func checkLength(b []byte) error {
+	n := int(binary.BigEndian.Uint16(b[2:4]))
+	if n%4 != 0 || len(b) != stunHeaderSize+n {
+		return fmt.Errorf("%w: length field %d, datagram %d bytes", ErrMalformed, n, len(b))
+	}
+	return nil
+}
+
+const stunHeaderSize = 20
 
 // addrPort converts pion's net.IP/port pair; invalid input gives the zero value.
 func addrPort(ip net.IP, port int) netip.AddrPort {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // run executes natcheck with args on streams and returns the exit code. It
@@ -15,7 +17,11 @@ func run(ctx context.Context, args []string, streams *IOStreams) ExitCode {
 
 // runWith is run with a given factory (tests inject the network here).
 func runWith(ctx context.Context, args []string, f *Factory) ExitCode {
-	root := newRootCmd(f)
+	return execute(ctx, newRootCmd(f), args, f.IO)
+}
+
+// execute runs root with args and reports its error on io.ErrOut.
+func execute(ctx context.Context, root *cobra.Command, args []string, io *IOStreams) ExitCode {
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
@@ -28,11 +34,11 @@ func runWith(ctx context.Context, args []string, f *Factory) ExitCode {
 	var ee *exitError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(f.IO.ErrOut, "natcheck: %v\n\n%s", err, cmd.UsageString())
+		fmt.Fprintf(io.ErrOut, "natcheck: %v\n\n%s", err, cmd.UsageString())
 	case errors.As(err, &ee) && ee.Err == nil:
 		// The result has been written; the code says the rest.
 	default:
-		fmt.Fprintf(f.IO.ErrOut, "natcheck: %v\n", err)
+		fmt.Fprintf(io.ErrOut, "natcheck: %v\n", err)
 	}
 	return codeOf(err)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/natcheck/natcheck/natclass"
@@ -42,6 +43,9 @@ func newCheckCmd(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 		Long: `natcheck asks STUN servers how this host is seen from the internet and runs the
 RFC 5780 tests (mapping, filtering, hairpinning, port allocation) concurrently under
 one deadline. It prints a one-line verdict, then the evidence.
+
+Without --server it asks these public servers (the first two are RFC 5780 capable):
+  ` + strings.Join(f.DefaultServers, "\n  ") + `
 
 The result goes to stdout; progress (--verbose), warnings and errors go to stderr.
 

@@ -122,8 +122,8 @@ func TestHelpDocumentsExitCodes(t *testing.T) {
 	if code := runWith(context.Background(), []string{"--help"}, f); code != ExitOK {
 		t.Fatalf("--help exit %d", code)
 	}
-	for _, want := range []string{"Exit codes:", "0  a verdict was reached", "1  inconclusive", "2  usage error",
-		"3  no STUN server answered", "--server", "--format", "--timeout", "--bind-address", "--bind-port", "-4, --ipv4", "-6, --ipv6",
+	for _, want := range []string{"Exit codes:", "    0  a verdict was reached", "    1  inconclusive", "    2  usage error",
+		"    3  no STUN server answered", "  default.invalid:3478", "--server", "--format", "--timeout", "--bind-address", "--bind-port", "-4, --ipv4", "-6, --ipv6",
 		"--verbose", "simulate", "version", "completion"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help lacks %q", want)

@@ -20,11 +20,11 @@ const (
 
 // exitCodeHelp is the exit-code section of the root command's help.
 const exitCodeHelp = `Exit codes:
-  0  a verdict was reached
-  1  inconclusive: the check ran but could not classify the NAT
-  2  usage error: bad flags or arguments
-  3  no STUN server answered (UDP blocked, or offline)
-  4  natcheck itself failed (e.g. could not open a socket)
+    0  a verdict was reached
+    1  inconclusive: the check ran but could not classify the NAT
+    2  usage error: bad flags or arguments
+    3  no STUN server answered (UDP blocked, or offline)
+    4  natcheck itself failed (e.g. could not open a socket)
   130  interrupted (SIGINT or SIGTERM) before a verdict
 `
 

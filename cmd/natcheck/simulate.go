@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/natcheck/natcheck/natclass"
@@ -49,7 +50,7 @@ server at 203.0.113.10/.11 ports 3478/3479 and a plain STUN server. No packet
 leaves the process. The report says the run was simulated and whether the verdict
 matches the configured NAT; the exit codes are those of the check.
 
-Behaviours: ` + fmt.Sprint(simBehaviors) + `.`,
+Behaviours: ` + strings.Join(simBehaviors, ", ") + `.`,
 		Example: `  natcheck simulate --mapping address-and-port-dependent --filtering address-and-port-dependent
   natcheck simulate --filtering address-dependent --loss 20 --rtt 80ms --seed 7
   natcheck simulate --kind udp-blocked --format json`,
@@ -92,11 +93,11 @@ func (o *SimulateOptions) setWorld(cmd *cobra.Command, mapping, filtering string
 	}
 	m, err := natclass.ParseMapping(mapping)
 	if err != nil || !simulable(int(m)) {
-		return usageErrorf("--mapping %q: want one of %v", mapping, simBehaviors)
+		return usageErrorf("--mapping %q: want one of %s", mapping, strings.Join(simBehaviors, ", "))
 	}
 	fl, err := natclass.ParseFiltering(filtering)
 	if err != nil || !simulable(int(fl)) {
-		return usageErrorf("--filtering %q: want one of %v", filtering, simBehaviors)
+		return usageErrorf("--filtering %q: want one of %s", filtering, strings.Join(simBehaviors, ", "))
 	}
 	o.World.Mapping, o.World.Filtering = m, fl
 	if o.World.Loss < 0 || o.World.Loss >= 100 {

@@ -77,6 +77,14 @@ func (l Layout) Validate() error {
 	case l.Alternate.IsValid() && l.Alternate.Is4() != l.Primary.Is4():
 		return errors.New("primary and alternate IP must be of one family")
 	}
+	if !l.PortOnly() {
+		// Both IPs are advertised in OTHER-ADDRESS and RESPONSE-ORIGIN.
+		for _, ip := range []netip.Addr{l.Primary, l.Alternate} {
+			if ip.IsUnspecified() || ip.IsMulticast() {
+				return fmt.Errorf("OTHER-ADDRESS needs specific IPs, not %s", ip)
+			}
+		}
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // DefaultPort is the STUN port (RFC 8489 §9).
@@ -32,8 +33,9 @@ func ParseServer(s string) (ServerSpec, error) {
 	if in == "" {
 		return ServerSpec{}, fmt.Errorf("%w: empty", ErrBadServer)
 	}
+	// "stun:3478" is the host stun on port 3478: a name is never all digits.
 	if scheme, rest, ok := strings.Cut(in, ":"); ok && (strings.EqualFold(scheme, "stun") || strings.EqualFold(scheme, "stuns")) &&
-		!strings.HasPrefix(rest, "//") {
+		!strings.HasPrefix(rest, "//") && !isDigits(rest) {
 		if strings.EqualFold(scheme, "stuns") {
 			return ServerSpec{}, fmt.Errorf("%w: %q: stuns (TLS) cannot run UDP behaviour tests", ErrBadServer, s)
 		}
@@ -52,6 +54,9 @@ func ParseServer(s string) (ServerSpec, error) {
 	if host == "" || strings.ContainsAny(host, " /@[]") {
 		return ServerSpec{}, fmt.Errorf("%w: %q: no host", ErrBadServer, s)
 	}
+	if strings.ContainsFunc(host, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return ServerSpec{}, fmt.Errorf("%w: %q: space or control character in host", ErrBadServer, s)
+	}
 	port := DefaultPort
 	if portStr != "" {
 		port, err = strconv.Atoi(portStr)
@@ -60,4 +65,8 @@ func ParseServer(s string) (ServerSpec, error) {
 		}
 	}
 	return ServerSpec{Host: host, Port: uint16(port)}, nil
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

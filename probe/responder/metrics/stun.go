@@ -71,11 +71,14 @@ func (m *Metrics) Dropped(reason error) {
 // ResponseKind names a response sent from via for a request that arrived
 // at at: the change it made, or its error code.
 func ResponseKind(at, via responder.Endpoint, resp []byte) string {
-	m := &stun.Message{Raw: resp}
-	if err := m.Decode(); err != nil {
+	if len(resp) < 20 { // shorter than a STUN header
 		return "error"
 	}
-	if m.Type.Class == stun.ClassErrorResponse {
+	if resp[0] != 0x01 || resp[1] != 0x01 { // not a Binding success: decode only errors
+		m := &stun.Message{Raw: resp}
+		if m.Decode() != nil {
+			return "error"
+		}
 		var code stun.ErrorCodeAttribute
 		if code.GetFrom(m) == nil {
 			switch code.Code {

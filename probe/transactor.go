@@ -22,7 +22,10 @@ var (
 	ErrSocketClosed = errors.New("socket closed")
 )
 
-const maxAttempts = 64 // hard cap on the attempts of one exchange
+const (
+	maxAttempts = 64   // hard cap on the attempts of one exchange
+	maxRetired  = 4096 // finished transaction IDs remembered per socket
+)
 
 type txID = [stun.TransactionIDSize]byte
 
@@ -40,12 +43,13 @@ type Counters struct {
 	Malformed   int64 `json:"malformed"`   // not STUN, undecodable, bad FINGERPRINT
 	Foreign     int64 `json:"foreign"`     // a transaction ID we never used
 	WrongSource int64 `json:"wrongSource"` // our ID, but from an address the test rejects
+	Late        int64 `json:"late"`        // our ID, after its exchange had its answer (a duplicate)
 }
 
 // Add returns the sum of two tallies.
 func (c Counters) Add(o Counters) Counters {
 	return Counters{c.Sent + o.Sent, c.Received + o.Received, c.Malformed + o.Malformed,
-		c.Foreign + o.Foreign, c.WrongSource + o.WrongSource}
+		c.Foreign + o.Foreign, c.WrongSource + o.WrongSource, c.Late + o.Late}
 }
 
 // Transactor runs STUN transactions on one unconnected socket it owns: one
@@ -57,15 +61,18 @@ type Transactor struct {
 	local netip.AddrPort
 	mu    sync.Mutex
 	wait  map[txID]chan Reply
-	done  chan struct{}
+	// retired remembers the IDs of finished exchanges (bounded), so that a
+	// late duplicate answer is told from a foreign one.
+	retired map[txID]struct{}
+	done    chan struct{}
 
-	sent, received, malformed, foreign, wrongSource atomic.Int64
+	sent, received, malformed, foreign, wrongSource, late atomic.Int64
 }
 
 // NewTransactor takes ownership of conn and starts reading it.
 func NewTransactor(conn net.PacketConn) *Transactor {
 	t := &Transactor{conn: conn, local: udpAddrPort(conn.LocalAddr()),
-		wait: map[txID]chan Reply{}, done: make(chan struct{})}
+		wait: map[txID]chan Reply{}, retired: map[txID]struct{}{}, done: make(chan struct{})}
 	go t.readLoop()
 	return t
 }
@@ -75,7 +82,7 @@ func (t *Transactor) LocalAddr() netip.AddrPort { return t.local }
 
 // Counters returns the socket's tallies so far.
 func (t *Transactor) Counters() Counters {
-	return Counters{t.sent.Load(), t.received.Load(), t.malformed.Load(), t.foreign.Load(), t.wrongSource.Load()}
+	return Counters{t.sent.Load(), t.received.Load(), t.malformed.Load(), t.foreign.Load(), t.wrongSource.Load(), t.late.Load()}
 }
 
 // Close closes the socket and waits for the reader to stop.
@@ -104,9 +111,14 @@ func (t *Transactor) readLoop() {
 		}
 		t.mu.Lock()
 		ch := t.wait[resp.TxID]
+		_, wasOurs := t.retired[resp.TxID]
 		t.mu.Unlock()
 		if ch == nil {
-			t.foreign.Add(1)
+			if wasOurs {
+				t.late.Add(1)
+			} else {
+				t.foreign.Add(1)
+			}
 			continue
 		}
 		t.received.Add(1)
@@ -158,6 +170,9 @@ func (t *Transactor) exchange(ctx context.Context, p *Pacer, q request) (Exchang
 		t.mu.Lock()
 		for _, a := range sent {
 			delete(t.wait, a.id)
+			if len(t.retired) < maxRetired {
+				t.retired[a.id] = struct{}{}
+			}
 		}
 		t.mu.Unlock()
 	}()

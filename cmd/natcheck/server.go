@@ -64,7 +64,10 @@ With --turn-user it also runs a TURN server (pion/turn) on the primary IP at
 --turn-port, UDP and TCP, relaying from --relay-ports, at most --turn-quota live
 allocations per user. Give the password as NAME:PASSWORD or, to keep it out of
 the process list, as NAME with the password in ` + serverTURNPasswordEnv + `.
-Passwords are never logged.`,
+Passwords are never logged.
+
+Exit codes: 0 after SIGINT or SIGTERM, 2 for a usage error, 4 when a socket
+cannot be opened.`,
 		Example: `  natcheck server --primary 203.0.113.10 --alternate 203.0.113.11
   natcheck server --primary 203.0.113.10 --rate 0 --metrics-listen 127.0.0.1:9478
   ` + serverTURNPasswordEnv + `=s3cret natcheck server --primary 203.0.113.10 --alternate 203.0.113.11 \

@@ -48,6 +48,7 @@ func encodeCandidatesJSON(w io.Writer, v any, f Format) error {
 }
 
 // writeCandidatesText writes "key: value" lines, advice first; tail ends it.
+// pion's warnings are in the JSON only: for people they belong on stderr.
 func writeCandidatesText(w io.Writer, c Candidates, tail string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "advice: %s\n", c.Advice)
@@ -57,9 +58,6 @@ func writeCandidatesText(w io.Writer, c Candidates, tail string) error {
 	}
 	for _, t := range c.TURN {
 		fmt.Fprintf(&b, "turn: %s\n", turnText(t))
-	}
-	for _, l := range c.Warnings {
-		fmt.Fprintf(&b, "warning: %s\n", l)
 	}
 	fmt.Fprintf(&b, "complete: %t\n", c.Complete)
 	b.WriteString(tail)
@@ -117,9 +115,6 @@ func writeCandidatesTable(w io.Writer, c Candidates, footer string) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", c.Advice)
-	for _, l := range c.Warnings {
-		fmt.Fprintf(&b, "warning: %s\n", l)
-	}
 	var tail []string
 	if footer != "" {
 		tail = append(tail, footer)

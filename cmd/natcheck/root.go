@@ -9,6 +9,7 @@ import (
 func subcommands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
 		newSimulateCmd(f, nil),
+		newGatherCmd(f, nil),
 		newServerCmd(f, nil),
 		newVersionCmd(f),
 	}

@@ -17,14 +17,17 @@ const redacted = "[redacted]"
 
 // capture is a pion LoggerFactory: it keeps WARN and ERROR lines as
 // evidence (that is where ICE reports a failed TURN allocation), removes the
-// secrets from every line, and forwards the redacted lines to next, if any.
+// secrets from every line, and forwards the redacted lines to next, if any,
+// one at a time (pion's loggers do not share a lock) and only until it is
+// closed (pion goroutines may outlive the run).
 type capture struct {
 	next    logging.LoggerFactory
 	secrets []string
 
-	mu    sync.Mutex
-	lines []string
-	seen  map[string]bool
+	mu     sync.Mutex
+	lines  []string
+	seen   map[string]bool
+	closed bool
 }
 
 func newCapture(next logging.LoggerFactory, secrets []string) *capture {
@@ -47,13 +50,26 @@ func (c *capture) redact(s string) string {
 	return s
 }
 
+// keep adds line once, however often it is logged, up to maxWarnings lines.
 func (c *capture) keep(line string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.lines) < maxWarnings && !c.seen[line] {
+	c.keepLocked(line)
+}
+
+func (c *capture) keepLocked(line string) {
+	if !c.closed && len(c.lines) < maxWarnings && !c.seen[line] {
 		c.seen[line] = true
 		c.lines = append(c.lines, line)
 	}
+}
+
+// close ends keeping and forwarding and returns the kept lines.
+func (c *capture) close() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	return append([]string{}, c.lines...)
 }
 
 // Lines returns a copy of the kept lines.
@@ -73,8 +89,13 @@ type scopedLogger struct {
 // emit redacts msg, keeps it when keep is set and forwards it with fwd.
 func (l *scopedLogger) emit(keep bool, msg string, fwd func(logging.LeveledLogger, string)) {
 	msg = l.c.redact(msg)
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	if l.c.closed {
+		return
+	}
 	if keep {
-		l.c.keep(l.scope + ": " + msg)
+		l.c.keepLocked(l.scope + ": " + msg)
 	}
 	if l.next != nil {
 		fwd(l.next, msg)

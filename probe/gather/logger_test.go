@@ -60,3 +60,19 @@ func TestServerPrintsNoPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptureClosed: once the run is over, late pion lines go nowhere.
+func TestCaptureClosed(t *testing.T) {
+	var buf bytes.Buffer
+	next := logging.NewDefaultLoggerFactory()
+	next.Writer, next.DefaultLogLevel = &buf, logging.LogLevelTrace
+	c := newCapture(next, nil)
+	l := c.NewLogger("turnc")
+	l.Warn("during")
+	kept := c.close()
+	l.Warn("after")
+	l.Info("after")
+	if !slices.Equal(kept, []string{"turnc: during"}) || !slices.Equal(c.Lines(), kept) || strings.Contains(buf.String(), "after") {
+		t.Errorf("kept %q, then %q; forwarded:\n%s", kept, c.Lines(), buf.String())
+	}
+}

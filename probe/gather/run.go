@@ -74,6 +74,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			return Result{}, fmt.Errorf("gather: host network: %w", err)
 		}
 	}
+	if err := o.Validate(); err != nil {
+		return Result{}, fmt.Errorf("gather: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p, err := newPlan(ctx, o, n)
@@ -97,6 +100,6 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		wg.Go(func() { res.TURN[i] = e.diagnose(ctx, t) })
 	}
 	wg.Wait()
-	res.Candidates, res.Warnings, res.Duration = e.cands.close(), e.log.Lines(), time.Since(start)
+	res.Candidates, res.Warnings, res.Duration = e.cands.close(), e.log.close(), time.Since(start)
 	return res, nil
 }

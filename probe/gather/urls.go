@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/pion/stun/v3"
@@ -13,6 +14,7 @@ import (
 var (
 	ErrBadURL        = errors.New("bad server URL")
 	ErrNoCredentials = errors.New("TURN server needs a user and a password")
+	ErrBadNetwork    = errors.New("unknown network")
 )
 
 // Transports of a TURN server's control connection.
@@ -78,3 +80,24 @@ func transportOf(u *stun.URI) string {
 
 // nameOf is the URI without credentials, e.g. "turn:203.0.113.10:3480?transport=udp".
 func nameOf(u *stun.URI) string { return u.String() }
+
+// Validate parses every server of o without sending anything: a command
+// line can refuse a typo before the run.
+func (o Options) Validate() error {
+	for _, s := range o.STUN {
+		if _, err := parseSTUN(s); err != nil {
+			return err
+		}
+	}
+	for _, t := range o.TURN {
+		if _, err := parseTURN(t); err != nil {
+			return err
+		}
+	}
+	for _, n := range o.Networks {
+		if !slices.Contains(AllNetworks, n) {
+			return fmt.Errorf("%w %q: want udp4, udp6, tcp4 or tcp6", ErrBadNetwork, string(n))
+		}
+	}
+	return nil
+}

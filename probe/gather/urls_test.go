@@ -70,3 +70,25 @@ func TestParseTURN(t *testing.T) {
 		})
 	}
 }
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		o    Options
+		err  error
+	}{
+		{"empty", Options{}, nil},
+		{"good", Options{STUN: []string{"203.0.113.10"}, TURN: []TURNServer{{"turn:203.0.113.10", "u", "p"}},
+			Networks: []Network{UDP4, TCP6}}, nil},
+		{"bad stun", Options{STUN: []string{"stuns:x"}}, ErrBadURL},
+		{"bad turn", Options{TURN: []TURNServer{{"turn:x", "u", ""}}}, ErrNoCredentials},
+		{"bad network", Options{Networks: []Network{"sctp4"}}, ErrBadNetwork},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.o.Validate(); !errors.Is(err, tc.err) {
+				t.Errorf("Validate() = %v, want %v", err, tc.err)
+			}
+		})
+	}
+}

@@ -48,6 +48,10 @@ func (o PacerOptions) withDefaults() PacerOptions {
 	if o.MaxAttempts < o.MinAttempts {
 		o.MaxAttempts = max(DefaultMaxAttempts, o.MinAttempts)
 	}
+	// An exchange stops sending at maxAttempts: needing more would leave
+	// silence unjudged until the deadline.
+	o.MaxAttempts = min(o.MaxAttempts, maxAttempts)
+	o.MinAttempts = min(o.MinAttempts, o.MaxAttempts)
 	if o.DeadAfter <= 0 {
 		o.DeadAfter = DefaultDeadAfter
 	}

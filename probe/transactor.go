@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"sync"
@@ -97,6 +98,12 @@ func (t *Transactor) readLoop() {
 	buf := make([]byte, 2048)
 	for {
 		n, from, err := t.conn.ReadFrom(buf)
+		if errors.Is(err, io.ErrShortBuffer) {
+			// An oversized datagram (vnet says so; a kernel socket
+			// truncates it): junk like any other, not the socket's end.
+			t.malformed.Add(1)
+			continue
+		}
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) || isPermanent(err) {
 				return

@@ -32,7 +32,7 @@ func TestServerFlags(t *testing.T) {
 	p, a := netip.MustParseAddr("203.0.113.10"), netip.MustParseAddr("203.0.113.11")
 	defaults := ServerOptions{
 		Layout: responder.Layout{Primary: p, Port: 3478, AltPort: 3479, Software: "natcheck v9.9.9-test"},
-		Limit:  responder.LimitOptions{Rate: 20, Burst: 40, MaxSources: responder.DefaultMaxSources},
+		Limit:  responder.LimitOptions{Rate: responder.DefaultRate, Burst: responder.DefaultBurst, MaxSources: responder.DefaultMaxSources},
 	}
 	turnDefaults := turnserver.Options{IP: p, Port: 3480, TCP: true, Realm: "natcheck", Quota: 10,
 		RelayMin: 49152, RelayMax: 65535, MaxTCPConns: 1024}

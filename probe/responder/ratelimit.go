@@ -12,6 +12,15 @@ import (
 // DefaultMaxSources caps how many sources a Limiter remembers.
 const DefaultMaxSources = 100_000
 
+// Default per-source limits. One natcheck run sends up to a few hundred
+// requests within its deadline (several sockets, retransmissions under
+// loss); the limit must never cut into that, because a dropped
+// CHANGE-REQUEST looks exactly like filtering to the client.
+const (
+	DefaultRate  = 100 // requests a second
+	DefaultBurst = 400
+)
+
 // LimitOptions tune a Limiter: a token bucket per source that refills at
 // Rate tokens a second up to Burst, one token per datagram.
 type LimitOptions struct {

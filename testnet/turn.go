@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 
 	"github.com/pion/logging"
@@ -67,7 +68,7 @@ func StartTURNServer(o TURNOptions) (*TURNServer, error) {
 		return nil, err
 	}
 	if o.UDP != "" {
-		pc, err := o.Net.ListenPacket("udp4", o.UDP)
+		pc, err := o.Net.ListenPacket("udp"+family(o.UDP), o.UDP)
 		if err != nil {
 			return fail(fmt.Errorf("turn udp: %w", err))
 		}
@@ -101,11 +102,11 @@ func StartTURNServer(o TURNOptions) (*TURNServer, error) {
 
 // listenTCP listens on addr, with TLS when cert is set.
 func listenTCP(n transport.Net, addr string, cert *tls.Config) (net.Listener, error) {
-	a, err := n.ResolveTCPAddr("tcp4", addr)
+	a, err := n.ResolveTCPAddr("tcp"+family(addr), addr)
 	if err != nil {
 		return nil, fmt.Errorf("turn tcp %s: %w", addr, err)
 	}
-	ln, err := n.ListenTCP("tcp4", a)
+	ln, err := n.ListenTCP("tcp"+family(addr), a)
 	if err != nil {
 		return nil, fmt.Errorf("turn tcp %s: %w", addr, err)
 	}
@@ -117,6 +118,14 @@ func listenTCP(n transport.Net, addr string, cert *tls.Config) (net.Listener, er
 		return nil, fmt.Errorf("turn tls %s: no certificate", addr)
 	}
 	return tls.NewListener(ln, cert), nil
+}
+
+// family is "6" for an IPv6 "[ip]:port", else "4".
+func family(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil && strings.Contains(host, ":") {
+		return "6"
+	}
+	return "4"
 }
 
 // Close stops the server and its listeners.

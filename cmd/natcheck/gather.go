@@ -22,6 +22,15 @@ import (
 // given: unlike a flag, it is not visible in the process list.
 const gatherPasswordEnv = "NATCHECK_TURN_PASSWORD"
 
+// gatherExitHelp is gather's exit-code section: a failing TURN server is a
+// finding, reported in the output, not an error.
+var gatherExitHelp = fmt.Sprintf(`Exit codes:
+  %d  candidates were gathered (TURN failures are in the output)
+  %d  usage error: bad flags or arguments
+  %d  no STUN or TURN server answered: host candidates only
+  %d  natcheck itself failed
+`, ExitOK, ExitUsage, ExitNoSTUN, ExitFailure)
+
 // GatherOptions are `natcheck gather`'s inputs once flags are parsed. The
 // TURN servers carry the password; their String leaves it out.
 type GatherOptions struct {
@@ -68,7 +77,7 @@ TURN URLs follow RFC 7065: turn:host[:port][?transport=udp|tcp] and turns:host[:
 (TLS). Every --turn uses --turn-user and the password from --turn-password or, better,
 the ` + gatherPasswordEnv + ` environment variable. The password is never printed.
 
-` + exitCodeHelp,
+` + gatherExitHelp,
 		Example: `  natcheck gather
   NATCHECK_TURN_PASSWORD=s3cret natcheck gather --turn turn:turn.example.org --turn-user alice
   natcheck gather -s stun.example.org --turn 'turn:turn.example.org:3478?transport=tcp' \

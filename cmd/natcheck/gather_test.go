@@ -276,3 +276,18 @@ func TestGatherUsageErrorHidesPassword(t *testing.T) {
 		t.Errorf("output:\n%s", s)
 	}
 }
+
+// TestGatherHelp: the help names the flags, the environment variable and
+// the exit codes.
+func TestGatherHelp(t *testing.T) {
+	f, out, _ := testFactory(t)
+	if code := runWith(context.Background(), []string{"gather", "--help"}, f); code != ExitOK {
+		t.Fatalf("exit code %d", code)
+	}
+	for _, want := range []string{"--turn ", "--turn-user", "--turn-password", "--turn-ca", "NATCHECK_TURN_PASSWORD",
+		"3  no STUN or TURN server answered", "2  usage error"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +121,43 @@ func checkRelayCandidate(t *testing.T, res gather.Result, url, prot string) {
 	}
 	if (prot == "" && len(got) != 0) || (prot != "" && (len(got) != 1 || got[0] != prot)) {
 		t.Errorf("relay candidates over %v from %s, want %q; warnings %q", got, url, prot, res.Warnings)
+	}
+}
+
+// TestRunLoopbackIPv6: a TURN allocation and relay round trip over IPv6
+// (RFC 6156) on ::1, and no IPv4 candidate when only udp6 is enabled. ice
+// v4.4.1 gathers no candidate on ::1 (its first 12 bytes are zero, which
+// it takes for a deprecated IPv4-compatible address) and skips TURN over
+// IPv6: IPv6 candidates are for the netns lab.
+func TestRunLoopbackIPv6(t *testing.T) {
+	n, err := stdnet.NewNet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := testnet.StartTURNServer(testnet.TURNOptions{Net: n, UDP: "[::1]:0", RelayIP: "::1",
+		Users: map[string]string{turnUser: turnPassword}})
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	res, err := gather.Run(ctx, gather.Options{
+		STUN:     []string{"stun:" + s.UDPAddr}, // pion's TURN server answers Binding requests
+		TURN:     []gather.TURNServer{{URL: "turn:" + s.UDPAddr, User: turnUser, Password: turnPassword}},
+		Networks: []gather.Network{gather.UDP6},
+		IPFilter: func(ip net.IP) bool { return ip.IsLoopback() }, IncludeLoopback: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Candidates {
+		if net.ParseIP(c.Address).To4() != nil {
+			t.Errorf("IPv4 candidate %+v with udp6 only", c)
+		}
+	}
+	r := res.TURN[0]
+	if !r.OK || r.RelayData != natclass.True || !strings.HasPrefix(r.RelayedAddress, "[::1]:") || !strings.HasPrefix(r.Address, "[::1]:") {
+		t.Errorf("TURN over IPv6: %+v", r)
 	}
 }

@@ -51,6 +51,10 @@ func parseSTUN(s string) (*stun.URI, error) {
 // stun.ParseURI does not take from the string. turns: over UDP (DTLS) is
 // refused: the diagnostic speaks TLS over TCP only.
 func parseTURN(t TURNServer) (*stun.URI, error) {
+	if at := strings.LastIndex(t.URL, "@"); at >= 0 {
+		// Never echo what precedes the @: it may be a password.
+		return nil, fmt.Errorf("%w: \"…@%s\": credentials go in the user and password options, not in the URL", ErrBadURL, t.URL[at+1:])
+	}
 	u, err := stun.ParseURI(strings.TrimSpace(t.URL))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %w", ErrBadURL, t.URL, err)

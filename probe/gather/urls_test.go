@@ -2,6 +2,7 @@ package gather
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +50,7 @@ func TestParseTURN(t *testing.T) {
 		{"dtls refused", TURNServer{"turns:turn.example.org?transport=udp", "u", "p"}, "", "", ErrBadURL},
 		{"stun refused", TURNServer{"stun:turn.example.org", "u", "p"}, "", "", ErrBadURL},
 		{"bad transport", TURNServer{"turn:turn.example.org?transport=sctp", "u", "p"}, "", "", ErrBadURL},
+		{"credentials in the URL", TURNServer{"turn:alice:pw-in-url@turn.example.org", "u", "p"}, "", "", ErrBadURL},
 		{"no user", TURNServer{"turn:turn.example.org", "", "p"}, "", "", ErrNoCredentials},
 		{"no password", TURNServer{"turn:turn.example.org", "u", ""}, "", "", ErrNoCredentials},
 	}
@@ -57,6 +59,9 @@ func TestParseTURN(t *testing.T) {
 			u, err := parseTURN(tc.server)
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("parseTURN(%v) error %v, want %v", tc.server, err, tc.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "pw-in-url") {
+				t.Errorf("the error shows the URL's password: %v", err)
 			}
 			if err != nil {
 				return

@@ -21,6 +21,7 @@ func FromCheck(out probe.Outcome, res natclass.Result, meta Meta) Report {
 	r := Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool,
+		Command:       CommandCheck,
 		Version:       meta.Version,
 		DurationMs:    ms(out.Duration),
 		Servers:       []Server{},

@@ -57,6 +57,7 @@ func lookup(doc any, path string) (any, bool) {
 var contract = map[string][]string{
 	"schemaVersion":            {"number"},
 	"tool":                     {"string"},
+	"command":                  {"string"},
 	"version":                  {"string"},
 	"time":                     {"string"},
 	"durationMs":               {"number"},

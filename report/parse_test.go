@@ -39,6 +39,8 @@ func TestParseErrors(t *testing.T) {
 			"unsupported report schemaVersion 2: this natcheck reads version 1"},
 		{"no schema", `{"tool":"natcheck"}`, ErrNotReport, `not a natcheck report: no schemaVersion and tool "natcheck"`},
 		{"other tool", `{"schemaVersion":1,"tool":"stunclient"}`, ErrNotReport, `not a natcheck report: no schemaVersion and tool "natcheck"`},
+		{"gather document", `{"schemaVersion":1,"tool":"natcheck","command":"gather"}`, ErrNotReport,
+			`not a natcheck report: a "gather" report, not a check report`},
 		{"not json", `verdict: Full-cone NAT`, ErrNotReport, ""},
 		{"empty", ``, ErrNotReport, ""},
 		{"two documents", `{"schemaVersion":1,"tool":"natcheck"}` + "\n" + `{"schemaVersion":1,"tool":"natcheck"}`, ErrNotReport,

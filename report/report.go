@@ -15,6 +15,7 @@ const Tool = "natcheck"
 type Report struct {
 	SchemaVersion int        `json:"schemaVersion"`
 	Tool          string     `json:"tool"`
+	Command       string     `json:"command"` // "check": the document's shape (gather's is "gather")
 	Version       string     `json:"version"`
 	Time          string     `json:"time"` // start, RFC 3339 UTC
 	DurationMs    float64    `json:"durationMs"`
@@ -23,8 +24,13 @@ type Report struct {
 	NAT           NAT        `json:"nat"`
 	Stats         Stats      `json:"stats"`
 	Unusable      []Unusable `json:"unusable"`
-	Simulated     *Simulated `json:"simulated,omitempty"`
+	// Candidates are the ICE candidates and TURN diagnoses, when gathered.
+	Candidates *Candidates `json:"candidates,omitempty"`
+	Simulated  *Simulated  `json:"simulated,omitempty"`
 }
+
+// CommandCheck is the "command" of a check report.
+const CommandCheck = "check"
 
 // Server is one STUN server's answer to the mapping survey. Servers of
 // every address family are listed.

@@ -10,6 +10,7 @@ func sample() Report {
 	return Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool,
+		Command:       CommandCheck,
 		Version:       "v0.1.0",
 		Time:          "2025-01-02T03:04:05Z",
 		DurationMs:    212.5,

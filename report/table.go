@@ -27,8 +27,13 @@ func writeTable(w io.Writer, r Report) error {
 			return fmt.Errorf("table: %w", err)
 		}
 	}
-	_, err := fmt.Fprintf(w, "%s\n", footer(r))
-	return err
+	if _, err := fmt.Fprintf(w, "%s\n", footer(r)); err != nil {
+		return err
+	}
+	if r.Candidates != nil {
+		return writeCandidatesTable(w, *r.Candidates, "")
+	}
+	return nil
 }
 
 func newTable(w io.Writer, colMax int) *tablewriter.Table {

@@ -43,8 +43,13 @@ func writeText(w io.Writer, r Report) error {
 	if r.Simulated != nil {
 		line("simulated", "%s", simulatedWords(*r.Simulated))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if r.Candidates != nil {
+		return writeCandidatesText(w, *r.Candidates, "")
+	}
+	return nil
 }
 
 // serverText is one server on one line: name, then key=value fields.

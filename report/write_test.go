@@ -50,7 +50,7 @@ func TestWriteGolden(t *testing.T) {
 // unknownReport is an inconclusive run with null tri-states.
 func unknownReport() Report {
 	n := noServerNAT()
-	return Report{SchemaVersion: SchemaVersion, Tool: Tool, Version: "dev", Time: "2025-01-02T03:04:05Z",
+	return Report{SchemaVersion: SchemaVersion, Tool: Tool, Command: CommandCheck, Version: "dev", Time: "2025-01-02T03:04:05Z",
 		DurationMs: 1.5, Servers: []Server{}, NAT: n,
 		Unusable: []Unusable{{Name: "nosuch.invalid:3478", Error: "cannot resolve: no such host"}}}
 }

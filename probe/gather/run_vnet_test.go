@@ -1,6 +1,7 @@
 package gather_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/natcheck/natcheck/natclass"
 	"github.com/natcheck/natcheck/probe/gather"
 	"github.com/natcheck/natcheck/testnet"
+	"github.com/pion/logging"
 )
 
 // The TURN user of the tests. The passwords are distinctive so that a
@@ -197,16 +199,23 @@ func TestRunVnetDeadline(t *testing.T) {
 }
 
 // TestRunVnetServers: several servers at once; each candidate names the
-// server that produced it.
+// server that produced it; pion's logs, even at TRACE, show no password.
 func TestRunVnetServers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		w := newWorld(t, cone)
 		addr := startTURN(t, w, testnet.TURNOptions{})
 		turnURL := "turn:" + addr + "?transport=udp"
-		res := run(t, w, gather.Options{STUN: w.Servers(), TURN: []gather.TURNServer{
+		var logs bytes.Buffer // pion's every line, at TRACE
+		lf := logging.NewDefaultLoggerFactory()
+		lf.Writer, lf.DefaultLogLevel = &logs, logging.LogLevelTrace
+		res := run(t, w, gather.Options{STUN: w.Servers(), Logger: lf, TURN: []gather.TURNServer{
 			{URL: "turn:" + addr, User: turnUser, Password: turnPassword},
 			{URL: "turn:" + addr, User: turnUser, Password: wrongPassword},
 		}})
+		if !strings.Contains(logs.String(), "turnc") {
+			t.Errorf("no TURN client log line at TRACE:\n%s", logs.String())
+		}
+		noSecrets(t, logs.String(), turnPassword, wrongPassword)
 		got := map[string][]string{}
 		for _, c := range res.Candidates {
 			got[c.Type] = append(got[c.Type], c.Server)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // Classify turns one run's observations into a classification. It is pure:
@@ -12,15 +13,7 @@ func Classify(o Observations) Result {
 	var r Result
 	answered := answeredServers(o.Servers)
 	if len(o.Servers) > 0 && !slices.ContainsFunc(o.Servers, func(s ServerObs) bool { return s.Answered }) {
-		r.UDPBlocked = true
-		r.Type = LabelUDPBlocked
-		// Only silence is "blocked": an error response proves UDP gets through.
-		why := Verdict{Reason: "no STUN server answered"}
-		r.MappingWhy, r.FilteringWhy, r.TypeWhy = why, why, Verdict{Evidence: []string{
-			fmt.Sprintf("%d server(s) asked, none answered a Binding request", len(o.Servers))}}
-		r.PortAllocation = AllocUnknown
-		r.HairpinWhy.Reason, r.PortWhy.Reason = why.Reason, why.Reason
-		return r
+		return noAnswer(o.Servers)
 	}
 	r.NAT, r.TypeWhy.Evidence = natPresent(o, answered)
 	varies := false
@@ -85,4 +78,32 @@ func classifyHairpin(h HairpinObs) (Tri, Verdict) {
 // sameAddr compares AddrPorts, with IPv4-mapped IPv6 folded to IPv4.
 func sameAddr(a, b netip.AddrPort) bool {
 	return a.Addr().Unmap() == b.Addr().Unmap() && a.Port() == b.Port()
+}
+
+// noAnswer classifies a run in which no server answered at all. Only judged
+// silence is "UDP blocked" (an error response would prove UDP gets through);
+// a deadline that came first, or sends that failed, leave it unknown.
+func noAnswer(servers []ServerObs) Result {
+	r := Result{PortAllocation: AllocUnknown}
+	why := Verdict{Reason: "no STUN server answered"}
+	ev := []string{fmt.Sprintf("%d server(s) asked, none answered a Binding request", len(servers))}
+	if slices.ContainsFunc(servers, func(s ServerObs) bool { return s.Silent }) {
+		r.UDPBlocked, r.Type = true, LabelUDPBlocked
+		r.TypeWhy = Verdict{Evidence: ev}
+	} else {
+		var errs []string
+		for _, s := range servers {
+			if s.Error != "" && !slices.Contains(errs, s.Error) {
+				errs = append(errs, s.Error)
+			}
+		}
+		why.Reason = "no STUN server answered, and silence could not be judged"
+		if len(errs) > 0 {
+			why.Reason += ": " + strings.Join(errs, "; ")
+		}
+		r.Type, r.TypeWhy = LabelUnknown, Verdict{Evidence: ev, Reason: why.Reason}
+	}
+	r.MappingWhy, r.FilteringWhy = why, why
+	r.HairpinWhy.Reason, r.PortWhy.Reason = why.Reason, why.Reason
+	return r
 }

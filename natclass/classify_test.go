@@ -87,7 +87,7 @@ func TestClassifyNoNAT(t *testing.T) {
 
 func TestClassifyUDPBlocked(t *testing.T) {
 	dead := func(addr netip.AddrPort) ServerObs {
-		return ServerObs{Name: addr.String(), Address: addr, Error: "no reply"}
+		return ServerObs{Name: addr.String(), Address: addr, Error: "no reply", Silent: true}
 	}
 	o := natted(dead(srvA), dead(srvB))
 	o.Filtering = []FilteringObs{{Server: srvA, ChangeIPPort: ChangeObs{Outcome: Inconclusive}}}
@@ -102,6 +102,27 @@ func TestClassifyUDPBlocked(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+// No answer, but no judged silence either (the deadline came first, or the
+// sends failed): not "UDP blocked", unknown with the reason.
+func TestClassifyNoAnswerUnjudged(t *testing.T) {
+	tests := []struct {
+		name, err, reason string
+	}{
+		{"deadline", "no reply before the deadline", "no STUN server answered, and silence could not be judged: no reply before the deadline"},
+		{"offline", "send to 203.0.113.10:3478: network is unreachable",
+			"no STUN server answered, and silence could not be judged: send to 203.0.113.10:3478: network is unreachable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := natted(ServerObs{Name: "a", Address: srvA, Error: tt.err}, ServerObs{Name: "b", Address: srvB, Error: tt.err})
+			r := Classify(o)
+			if r.UDPBlocked || r.Type != LabelUnknown || r.TypeWhy.Reason != tt.reason {
+				t.Errorf("got blocked=%v type=%s reason=%q; want false, unknown, %q", r.UDPBlocked, r.Type, r.TypeWhy.Reason, tt.reason)
+			}
+		})
 	}
 }
 

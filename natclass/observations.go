@@ -29,6 +29,9 @@ type ServerObs struct {
 	Origin   netip.AddrPort // RESPONSE-ORIGIN
 	Software string
 	Error    string // why there is no answer
+	// Silent: enough attempts went unanswered, each long past the RTTs
+	// measured, that silence is the verdict — not a deadline or a send error.
+	Silent bool
 }
 
 // RFC5780 reports whether the server's OTHER-ADDRESS is usable: present and

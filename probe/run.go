@@ -139,7 +139,7 @@ func (r *run) surveyOne(ctx context.Context, t *Transactor, s target) (natclass.
 	so := natclass.ServerObs{Name: s.name, Address: s.addr}
 	ex, err := t.exchange(ctx, r.pacer, request{dst: s.addr, mode: modeAnswer, accept: fromExactly(s.addr)})
 	if err != nil {
-		so.Error = describe(err)
+		so.Error, so.Silent = describe(err), errors.Is(err, ErrNoReply)
 		r.progress("%s: %s", s.name, so.Error)
 		return so, nil
 	}

@@ -48,6 +48,7 @@ type TURNDiagnosis struct {
 	LifetimeMs     float64  `json:"lifetimeMs"`
 	AllocateMs     float64  `json:"allocateMs"`
 	RelayData      *bool    `json:"relayData"`   // null: not tested
+	RelayVia       string   `json:"relayVia"`    // "peer" (from this host) or "allocation" (a second one), when relayData is true
 	RoundTripMs    *float64 `json:"roundTripMs"` // null unless relayData is true
 	RelayError     string   `json:"relayError"`
 	Failure        string   `json:"failure"` // machine name, e.g. bad-credentials; "" when ok
@@ -81,7 +82,7 @@ func candidateOf(g gather.Candidate) Candidate {
 func turnOf(t gather.TURNResult) TURNDiagnosis {
 	d := TURNDiagnosis{Server: t.Server, Transport: t.Transport, Address: t.Address, OK: t.OK,
 		RelayedAddress: t.RelayedAddress, MappedAddress: t.MappedAddress, LifetimeMs: ms(t.Lifetime),
-		AllocateMs: ms(t.AllocateTime), RelayData: t.RelayData.Bool(), RelayError: t.RelayError,
+		AllocateMs: ms(t.AllocateTime), RelayData: t.RelayData.Bool(), RelayVia: t.RelayVia, RelayError: t.RelayError,
 		Failure: string(t.Failure), Error: t.Error, ErrorCode: t.ErrorCode}
 	if d.RelayData != nil && *d.RelayData {
 		d.RoundTripMs = msPtr(t.RoundTrip)
@@ -118,6 +119,10 @@ func candidateAdvice(c Candidates) string {
 		parts = append(parts, "no working TURN server: peers behind symmetric NAT will not reach you ("+firstTURNProblem(c.TURN)+").")
 	default:
 		parts = append(parts, "relay works via "+strings.Join(relays, ", ")+": peers that cannot reach you directly can go through it.")
+		if viaAllocationOnly(c.TURN) {
+			parts = append(parts, "This host's UDP did not reach the relayed address (a second allocation proved the relay instead):"+
+				" expected if UDP is blocked here, else a firewall may be filtering the relay ports.")
+		}
 	}
 	return strings.Join(parts, " ")
 }
@@ -139,6 +144,20 @@ func relayServers(c Candidates) []string {
 		}
 	}
 	return ok
+}
+
+// viaAllocationOnly: some relay carried data, and none from this host.
+func viaAllocationOnly(ts []TURNDiagnosis) bool {
+	some := false
+	for _, t := range ts {
+		switch t.RelayVia {
+		case gather.RelayViaPeer:
+			return false
+		case gather.RelayViaAllocation:
+			some = true
+		}
+	}
+	return some
 }
 
 // firstTURNProblem is the first TURN server's problem in a few words.

@@ -29,7 +29,7 @@ func gatherFixture() gather.Result {
 		TURN: []gather.TURNResult{
 			{Server: "turn:203.0.113.10:3480?transport=udp", Transport: "udp", Address: "203.0.113.10:3480", OK: true,
 				RelayedAddress: "203.0.113.10:5017", MappedAddress: "198.51.100.2:49153", Lifetime: 10 * time.Minute,
-				AllocateTime: 40 * time.Millisecond, RelayData: natclass.True, RoundTrip: 40 * time.Millisecond},
+				AllocateTime: 40 * time.Millisecond, RelayData: natclass.True, RelayVia: gather.RelayViaPeer, RoundTrip: 40 * time.Millisecond},
 			{Server: "turns:203.0.113.10:5349?transport=tcp", Transport: "tls", Address: "203.0.113.10:5349",
 				RelayData: natclass.NotTested, Failure: gather.FailureBadCredentials, ErrorCode: 401,
 				Error: "bad credentials (wrong user or password): 203.0.113.10:5349 answered 401 Unauthorized",
@@ -58,10 +58,10 @@ const gatherFixtureJSON = `{
   "turn": [
     {"server": "turn:203.0.113.10:3480?transport=udp", "transport": "udp", "address": "203.0.113.10:3480", "ok": true,
      "relayedAddress": "203.0.113.10:5017", "mappedAddress": "198.51.100.2:49153", "lifetimeMs": 600000, "allocateMs": 40,
-     "relayData": true, "roundTripMs": 40, "relayError": "", "failure": "", "error": "", "errorCode": 0},
+     "relayData": true, "relayVia": "peer", "roundTripMs": 40, "relayError": "", "failure": "", "error": "", "errorCode": 0},
     {"server": "turns:203.0.113.10:5349?transport=tcp", "transport": "tls", "address": "203.0.113.10:5349", "ok": false,
      "relayedAddress": "", "mappedAddress": "", "lifetimeMs": 0, "allocateMs": 0,
-     "relayData": null, "roundTripMs": null, "relayError": "", "failure": "bad-credentials",
+     "relayData": null, "relayVia": "", "roundTripMs": null, "relayError": "", "failure": "bad-credentials",
      "error": "bad credentials (wrong user or password): 203.0.113.10:5349 answered 401 Unauthorized", "errorCode": 401}
   ],
   "advice": "relay works via turn:203.0.113.10:3480?transport=udp: peers that cannot reach you directly can go through it.",
@@ -94,7 +94,8 @@ func TestGatherEmpty(t *testing.T) {
 }
 
 func TestCandidateAdvice(t *testing.T) {
-	ok := TURNDiagnosis{Server: "turn:a", OK: true, RelayData: candBool(true)}
+	ok := TURNDiagnosis{Server: "turn:a", OK: true, RelayData: candBool(true), RelayVia: gather.RelayViaPeer}
+	viaAlloc := TURNDiagnosis{Server: "turn:a", OK: true, RelayData: candBool(true), RelayVia: gather.RelayViaAllocation}
 	noData := TURNDiagnosis{Server: "turn:a", OK: true, RelayData: candBool(false), RelayError: "no probe came back"}
 	failed := TURNDiagnosis{Server: "turn:b", Error: "bad credentials (wrong user or password)"}
 	srflx := []string{"host", "srflx"}
@@ -112,8 +113,11 @@ func TestCandidateAdvice(t *testing.T) {
 			"no working TURN server: peers behind symmetric NAT will not reach you (turn:b: bad credentials (wrong user or password))."},
 		{"relay carries nothing", []string{"host", "srflx", "relay"}, []TURNDiagnosis{noData},
 			"no working TURN server: peers behind symmetric NAT will not reach you (turn:a: allocation works but no data came back through the relay: no probe came back)."},
-		{"UDP blocked, relay over TCP", []string{"host", "relay"}, []TURNDiagnosis{ok},
-			"no server-reflexive candidate: no STUN server answered over UDP, so peers can reach you only through a relay. relay works via turn:a: peers that cannot reach you directly can go through it."},
+		{"UDP blocked, relay over TCP", []string{"host", "relay"}, []TURNDiagnosis{viaAlloc},
+			"no server-reflexive candidate: no STUN server answered over UDP, so peers can reach you only through a relay." +
+				" relay works via turn:a: peers that cannot reach you directly can go through it." +
+				" This host's UDP did not reach the relayed address (a second allocation proved the relay instead):" +
+				" expected if UDP is blocked here, else a firewall may be filtering the relay ports."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,7 +162,7 @@ func TestCandidateText(t *testing.T) {
 		{"srflx", candidateText(c.Candidates[1]),
 			"srflx udp 198.51.100.2 49152 priority=1694498815 foundation=2000829230 related=0.0.0.0:5001 server=stun:203.0.113.10:3478 ms=20.0"},
 		{"turn ok", turnText(c.TURN[0]),
-			"turn:203.0.113.10:3480?transport=udp transport=udp address=203.0.113.10:3480 ok=true relayed=203.0.113.10:5017 mapped=198.51.100.2:49153 lifetime=600s allocate=40.0ms relay-data=yes round-trip=40.0ms"},
+			"turn:203.0.113.10:3480?transport=udp transport=udp address=203.0.113.10:3480 ok=true relayed=203.0.113.10:5017 mapped=198.51.100.2:49153 lifetime=600s allocate=40.0ms relay-data=yes round-trip=40.0ms relay-via=peer"},
 		{"turn failed", turnText(c.TURN[1]),
 			`turns:203.0.113.10:5349?transport=tcp transport=tls address=203.0.113.10:5349 ok=false failure=bad-credentials code=401 error="bad credentials (wrong user or password): 203.0.113.10:5349 answered 401 Unauthorized"`},
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/natcheck/natcheck/probe/gather"
 )
 
 // WriteGather renders `natcheck gather`'s document in format f.
@@ -93,6 +95,9 @@ func turnText(t TURNDiagnosis) string {
 		f = append(f, "relayed="+t.RelayedAddress, "mapped="+t.MappedAddress,
 			fmt.Sprintf("lifetime=%.0fs", t.LifetimeMs/1000), fmt.Sprintf("allocate=%.1fms", t.AllocateMs),
 			"relay-data="+triWords(t.RelayData), "round-trip="+msWords(t.RoundTripMs))
+		if t.RelayVia != "" {
+			f = append(f, "relay-via="+t.RelayVia)
+		}
 		if t.RelayError != "" {
 			f = append(f, fmt.Sprintf("relay-error=%q", t.RelayError))
 		}
@@ -166,6 +171,9 @@ func turnRow(d TURNDiagnosis) []string {
 		return []string{name, d.Error, "-", "-", "-"}
 	}
 	trip := msWords(d.RoundTripMs)
+	if d.RelayVia == gather.RelayViaAllocation {
+		trip += " (via a second allocation)"
+	}
 	switch {
 	case d.RelayData == nil:
 		trip = "not tested"

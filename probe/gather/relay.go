@@ -1,11 +1,7 @@
 package gather
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -14,50 +10,64 @@ import (
 	"github.com/pion/turn/v5"
 )
 
-// Relay test timing: the probe is resent every probeInterval, and the
-// test waits a multiple of the allocation's own duration (two
-// transactions), within bounds.
+// Relay test timing: each way of testing waits a multiple of the
+// allocation's own duration (two transactions), within bounds.
 const (
-	probeInterval  = 250 * time.Millisecond
 	relayWaitMin   = time.Second
 	relayWaitMax   = 5 * time.Second
 	relayWaitTimes = 8
 )
 
-// probeMagic starts every relay probe datagram.
-var probeMagic = []byte("natcheck-relay-probe")
+// How the relay was shown to carry data (TURNResult.RelayVia).
+const (
+	// RelayViaPeer: from a second socket of this host, through its NAT, to
+	// the relayed address and back: what a remote peer's packets do.
+	RelayViaPeer = "peer"
+	// RelayViaAllocation: between this allocation and a second one on the
+	// same server, when this host's UDP did not reach the relayed address
+	// (UDP blocked here, or the relay ports filtered).
+	RelayViaAllocation = "allocation"
+)
 
-// errNoEcho: no probe came back through the relay.
-var errNoEcho = errors.New("no probe came back through the relay")
-
-// relayWait is how long the relay test may take after an allocation that
+// relayWait is how long one relay test may take after an allocation that
 // took alloc.
 func relayWait(alloc time.Duration) time.Duration {
 	return min(max(relayWaitTimes*alloc, relayWaitMin), relayWaitMax)
 }
 
-// checkRelay proves the allocation carries data both ways and records the
+// checkRelay proves the allocation carries data both ways, from this host
+// as a peer would, else through a second allocation, and records the
 // outcome in r. A test cut short by the run's deadline stays NotTested.
-func (e *env) checkRelay(ctx context.Context, c *turn.Client, relay net.PacketConn, mapped *net.UDPAddr, r *TURNResult) {
-	rtt, err := e.roundTrip(ctx, c, relay, mapped, relayWait(r.AllocateTime))
-	switch {
-	case err == nil:
-		r.RelayData, r.RoundTrip = natclass.True, rtt
-	case ctx.Err() != nil:
-		r.RelayData, r.RelayError = natclass.NotTested, "the deadline came before the relay test ended"
-	default:
-		r.RelayData, r.RelayError = natclass.False, e.log.redact(err.Error())
+func (e *env) checkRelay(ctx context.Context, t target, c *turn.Client, relay net.PacketConn, mapped *net.UDPAddr, r *TURNResult) {
+	wait := relayWait(r.AllocateTime)
+	rtt, err := e.peerRoundTrip(ctx, c, relay, mapped, wait)
+	if err == nil {
+		r.RelayData, r.RoundTrip, r.RelayVia = natclass.True, rtt, RelayViaPeer
+		return
 	}
+	if ctx.Err() == nil {
+		rtt, err2 := e.allocationRoundTrip(ctx, t, c, relay, wait)
+		if err2 == nil {
+			r.RelayData, r.RoundTrip, r.RelayVia = natclass.True, rtt, RelayViaAllocation
+			r.RelayError = e.log.redact("from this host: " + err.Error())
+			return
+		}
+		err = fmt.Errorf("from this host: %w; through a second allocation: %w", err, err2)
+	}
+	if ctx.Err() != nil {
+		r.RelayData, r.RelayError = natclass.NotTested, "the deadline came before the relay test ended"
+		return
+	}
+	r.RelayData, r.RelayError = natclass.False, e.log.redact(err.Error())
 }
 
-// roundTrip sends probes from a second local socket (the peer) to the
+// peerRoundTrip sends probes from a second local socket (the peer) to the
 // relayed address. The relay, which has permitted our public IP, echoes
 // each probe back to where it came from, and the peer must receive it from
 // the relayed address: that crosses the relay in both directions and our
 // NAT in both directions (the peer's probe opens the NAT for the echo,
-// whatever its mapping or filtering). The time is that of a probe sent
-// after the first echo, when the permissions are in place.
-func (e *env) roundTrip(ctx context.Context, c *turn.Client, relay net.PacketConn, mapped *net.UDPAddr, wait time.Duration) (time.Duration, error) {
+// whatever its mapping or filtering).
+func (e *env) peerRoundTrip(ctx context.Context, c *turn.Client, relay net.PacketConn, mapped *net.UDPAddr, wait time.Duration) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	relayed, ok := relay.LocalAddr().(*net.UDPAddr)
@@ -68,21 +78,65 @@ func (e *env) roundTrip(ctx context.Context, c *turn.Client, relay net.PacketCon
 	if err != nil {
 		return 0, err
 	}
-	if err := withCtx(ctx, func() error { return c.CreatePermission(&net.UDPAddr{IP: ip}) }); err != nil {
-		return 0, fmt.Errorf("create permission for %s: %w", ip, err)
-	}
-	peer, err := e.net.ListenPacket(udpNetwork(relayed.IP), anyAddr(udpNetwork(relayed.IP)))
+	network := udpNetwork(relayed.IP)
+	peer, err := e.net.ListenPacket(network, anyAddr(network))
 	if err != nil {
 		return 0, fmt.Errorf("peer socket: %w", err)
 	}
 	defer peer.Close()
-	go echo(relay)
-	defer func() { _ = relay.SetReadDeadline(time.Now()) }()
-	rtt, err := ping(ctx, peer, relayed)
+	rtt, err := pingThrough(ctx, c, relay, ip, peer)
 	if err != nil {
 		return 0, fmt.Errorf("%w within %v (peer %s → relay %s)", err, wait, peer.LocalAddr(), relayed)
 	}
 	return rtt, nil
+}
+
+// allocationRoundTrip makes a second allocation on the same server, over
+// the same transport, and uses its relay as the peer: the probes go from
+// it to our relayed address and back, relay to relay.
+func (e *env) allocationRoundTrip(ctx context.Context, t target, c *turn.Client, relay net.PacketConn, wait time.Duration) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var scratch TURNResult
+	conn, err := e.connect(ctx, t, &scratch)
+	if err != nil {
+		return 0, fmt.Errorf("second connection: %w", err)
+	}
+	defer conn.Close()
+	c2, err := e.newClient(t, conn, scratch.Address)
+	if err != nil {
+		return 0, fmt.Errorf("second allocation: %w", err)
+	}
+	defer c2.Close()
+	peer, err := allocate(ctx, c2, conn)
+	if err != nil {
+		return 0, fmt.Errorf("second allocation: %w", err)
+	}
+	defer peer.Close()
+	peerAddr, ok := peer.LocalAddr().(*net.UDPAddr)
+	if !ok {
+		return 0, fmt.Errorf("second relayed address %v is not UDP", peer.LocalAddr())
+	}
+	rtt, err := pingThrough(ctx, c, relay, peerAddr.IP, peer)
+	if err != nil {
+		return 0, fmt.Errorf("%w within %v (relay %s → relay %s)", err, wait, peerAddr, relay.LocalAddr())
+	}
+	return rtt, nil
+}
+
+// pingThrough permits permit on our allocation, echoes what reaches the
+// relay, and times probes from peer to the relayed address and back.
+func pingThrough(ctx context.Context, c *turn.Client, relay net.PacketConn, permit net.IP, peer net.PacketConn) (time.Duration, error) {
+	relayed, ok := relay.LocalAddr().(*net.UDPAddr)
+	if !ok {
+		return 0, fmt.Errorf("relayed address %v is not UDP", relay.LocalAddr())
+	}
+	if err := withCtx(ctx, func() error { return c.CreatePermission(&net.UDPAddr{IP: permit}) }); err != nil {
+		return 0, fmt.Errorf("create permission for %s: %w", permit, err)
+	}
+	go echo(relay)
+	defer func() { _ = relay.SetReadDeadline(time.Now()) }()
+	return ping(ctx, peer, relayed)
 }
 
 // permitIP is the public IP the peer's probes will come from: the
@@ -101,95 +155,6 @@ func permitIP(ctx context.Context, c *turn.Client, mapped *net.UDPAddr) (net.IP,
 		return nil, fmt.Errorf("learn our public address: got %v", got)
 	}
 	return ua.IP, nil
-}
-
-// echo sends every probe that reaches the relay back to its sender, until
-// the relay's read fails (deadline or close).
-func echo(relay net.PacketConn) {
-	buf := make([]byte, 1500)
-	for {
-		n, from, err := relay.ReadFrom(buf)
-		if err != nil {
-			return
-		}
-		if bytes.HasPrefix(buf[:n], probeMagic) {
-			_, _ = relay.WriteTo(buf[:n], from)
-		}
-	}
-}
-
-// echoed is a probe that came back.
-type echoed struct {
-	seq uint32
-	at  time.Time
-}
-
-// ping sends numbered probes to relayed until one sent after the first
-// echo comes back, and returns that probe's round trip (or the first
-// echo's, if ctx ends in between).
-func ping(ctx context.Context, peer net.PacketConn, relayed *net.UDPAddr) (time.Duration, error) {
-	nonce := make([]byte, 8)
-	_, _ = rand.Read(nonce)
-	prefix := append(append([]byte{}, probeMagic...), nonce...)
-	back := make(chan echoed, 16)
-	go readEchoes(peer, relayed, prefix, back)
-	var (
-		sent  []time.Time
-		first time.Duration
-		clean = -1 // probes from this number on were sent after the first echo
-		probe = make([]byte, len(prefix)+4)
-		tick  = time.NewTicker(probeInterval)
-	)
-	defer tick.Stop()
-	send := func() {
-		copy(probe, prefix)
-		binary.BigEndian.PutUint32(probe[len(prefix):], uint32(len(sent)))
-		sent = append(sent, time.Now())
-		_, _ = peer.WriteTo(probe, relayed)
-	}
-	send()
-	for {
-		select {
-		case <-ctx.Done():
-			if clean >= 0 {
-				return first, nil
-			}
-			return 0, errNoEcho
-		case <-tick.C:
-			send()
-		case b := <-back:
-			if int(b.seq) >= len(sent) {
-				continue
-			}
-			rtt := b.at.Sub(sent[b.seq])
-			if clean >= 0 && int(b.seq) >= clean {
-				return rtt, nil
-			}
-			if clean < 0 {
-				first, clean = rtt, len(sent)
-				send()
-			}
-		}
-	}
-}
-
-// readEchoes passes on the probes that come back from relayed, until the
-// peer socket is closed.
-func readEchoes(peer net.PacketConn, relayed *net.UDPAddr, prefix []byte, out chan<- echoed) {
-	buf := make([]byte, 1500)
-	for {
-		n, from, err := peer.ReadFrom(buf)
-		if err != nil {
-			return
-		}
-		if n != len(prefix)+4 || !bytes.HasPrefix(buf[:n], prefix) || from.String() != relayed.String() {
-			continue
-		}
-		select {
-		case out <- echoed{seq: binary.BigEndian.Uint32(buf[len(prefix):n]), at: time.Now()}:
-		default:
-		}
-	}
 }
 
 // withCtx runs f, which takes no context, and returns early when ctx

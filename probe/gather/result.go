@@ -43,11 +43,13 @@ type TURNResult struct {
 	AllocateTime   time.Duration // from the first request to the allocation
 
 	// RelayData says whether data made a round trip through the relay:
-	// from a second local socket to the relayed address, to us, back out
-	// of the relay and home. NotTested when the allocation failed.
+	// from a second local socket (or, failing that, a second allocation)
+	// to the relayed address, to us, back out of the relay and home.
+	// NotTested when the allocation failed.
 	RelayData  natclass.Tri
+	RelayVia   string        // RelayViaPeer or RelayViaAllocation, when it succeeded
 	RoundTrip  time.Duration // of that round trip, when it succeeded
-	RelayError string        // why it failed
+	RelayError string        // why it failed (or, via a second allocation, why the peer's way did)
 
 	Failure   Failure // machine name of the failure, "" when OK
 	Error     string  // the failure in words, "" when OK

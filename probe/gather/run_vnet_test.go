@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/natcheck/natcheck/probe/gather"
 	"github.com/natcheck/natcheck/testnet"
 	"github.com/pion/logging"
+	"github.com/pion/transport/v4/vnet"
 )
 
 // The TURN user of the tests. The passwords are distinctive so that a
@@ -54,15 +56,19 @@ type vnetCase struct {
 	failure   gather.Failure
 	code      int
 	relayData natclass.Tri
+	relayVia  string
 	complete  bool
+	impair    func(w *testnet.World) // e.g. a WAN filter, before the run
 }
 
 func vnetCases() []vnetCase {
 	all := []string{gather.TypeHost, gather.TypeSrflx, gather.TypeRelay}
 	return []vnetCase{
-		{name: "cone NAT: relay works", world: cone, kinds: all, srflx: testnet.NATPublicIP, relayData: natclass.True, complete: true},
-		{name: "symmetric NAT: relay works", world: symmetric, kinds: all, srflx: testnet.NATPublicIP, relayData: natclass.True, complete: true},
-		{name: "open internet: relay works", world: open, kinds: all, srflx: testnet.OpenHostIP, relayData: natclass.True, complete: true},
+		{name: "cone NAT: relay works", world: cone, kinds: all, srflx: testnet.NATPublicIP, relayData: natclass.True, relayVia: gather.RelayViaPeer, complete: true},
+		{name: "symmetric NAT: relay works", world: symmetric, kinds: all, srflx: testnet.NATPublicIP, relayData: natclass.True, relayVia: gather.RelayViaPeer, complete: true},
+		{name: "open internet: relay works", world: open, kinds: all, srflx: testnet.OpenHostIP, relayData: natclass.True, relayVia: gather.RelayViaPeer, complete: true},
+		{name: "relay ports filtered from here: a second allocation proves the relay", world: cone, impair: filterRelayPorts,
+			kinds: all, srflx: testnet.NATPublicIP, relayData: natclass.True, relayVia: gather.RelayViaAllocation, complete: true},
 		{name: "wrong password", world: cone, password: wrongPassword, kinds: []string{gather.TypeHost, gather.TypeSrflx},
 			srflx: testnet.NATPublicIP, failure: gather.FailureBadCredentials, code: 400, complete: true},
 		{name: "unknown user", world: cone, user: "mallory", kinds: []string{gather.TypeHost, gather.TypeSrflx},
@@ -86,6 +92,9 @@ func TestRunVnet(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				w := newWorld(t, tc.world)
 				addr := startTURN(t, w, tc.turn)
+				if tc.impair != nil {
+					tc.impair(w)
+				}
 				ts := gather.TURNServer{URL: tc.url, User: tc.user, Password: tc.password}
 				if ts.URL == "" {
 					ts.URL = "turn:" + addr
@@ -137,8 +146,8 @@ func checkTURN(t *testing.T, tc vnetCase, r gather.TURNResult) {
 	if tc.failure != "" && !errors.Is(r.Err, tc.failure) {
 		t.Errorf("TURN: errors.Is(%v, %q) = false", r.Err, tc.failure)
 	}
-	if r.RelayData != tc.relayData {
-		t.Errorf("TURN: relay data %s (%s), want %s", r.RelayData, r.RelayError, tc.relayData)
+	if r.RelayData != tc.relayData || r.RelayVia != tc.relayVia {
+		t.Errorf("TURN: relay data %s via %q (%s), want %s via %q", r.RelayData, r.RelayVia, r.RelayError, tc.relayData, tc.relayVia)
 	}
 	if !r.OK {
 		return
@@ -146,10 +155,32 @@ func checkTURN(t *testing.T, tc vnetCase, r gather.TURNResult) {
 	if r.Lifetime != 10*time.Minute || r.RelayedAddress == "" || !strings.HasPrefix(r.MappedAddress, tc.srflx+":") {
 		t.Errorf("TURN: lifetime %v relayed %q mapped %q; want 10m, an address, %s", r.Lifetime, r.RelayedAddress, r.MappedAddress, tc.srflx)
 	}
-	// Four one-way trips of 10 ms: peer→relay→us→relay→peer.
-	if r.RoundTrip != 40*time.Millisecond {
-		t.Errorf("TURN: round trip %v, want 40ms", r.RoundTrip)
+	// One-way trips of 10 ms: four from a peer (peer→relay→us→relay→peer),
+	// six from a second allocation (its client→its relay→our relay→us and
+	// back: vnet routes relay to relay through the WAN router too).
+	want := 40 * time.Millisecond
+	if r.RelayVia == gather.RelayViaAllocation {
+		want = 60 * time.Millisecond
 	}
+	if r.RoundTrip != want {
+		t.Errorf("TURN: round trip %v via %s, want %v", r.RoundTrip, r.RelayVia, want)
+	}
+	if (r.RelayVia == gather.RelayViaAllocation) != (r.RelayError != "") {
+		t.Errorf("TURN: via %q with relay error %q", r.RelayVia, r.RelayError)
+	}
+}
+
+// filterRelayPorts drops UDP from the client's NAT to the TURN server's
+// IP on any port but the STUN and TURN ones, as a firewall in front of the
+// relay ports would.
+func filterRelayPorts(w *testnet.World) {
+	w.WAN.AddChunkFilter(func(c vnet.Chunk) bool {
+		src, dst := c.SourceAddr().(*net.UDPAddr), c.DestinationAddr().(*net.UDPAddr)
+		if src == nil || dst == nil || src.IP.String() != testnet.NATPublicIP || dst.IP.String() != testnet.PrimaryIP {
+			return true
+		}
+		return dst.Port == testnet.STUNPort || dst.Port == testnet.AltPort || dst.Port == testnet.WorldTURNPort
+	})
 }
 
 // kinds lists the candidate types found, in host, srflx, relay order.

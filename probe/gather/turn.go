@@ -42,18 +42,11 @@ func (e *env) diagnoseInto(ctx context.Context, t target, r *TURNResult) error {
 	}
 	defer conn.Close()
 	tap := &allocTap{PacketConn: conn}
-	c, err := turn.NewClient(&turn.ClientConfig{
-		STUNServerAddr: r.Address, TURNServerAddr: r.Address,
-		Username: t.server.User, Password: t.server.Password, Software: software,
-		Conn: tap, Net: e.net, LoggerFactory: e.log,
-	})
+	c, err := e.newClient(t, tap, r.Address)
 	if err != nil {
 		return fmt.Errorf("%w: turn client: %w", FailureProtocol, err)
 	}
 	defer c.Close()
-	if err := c.Listen(); err != nil {
-		return fmt.Errorf("%w: turn client: %w", FailureProtocol, err)
-	}
 	start := time.Now()
 	relay, err := allocate(ctx, c, tap)
 	r.AllocateTime = time.Since(start)
@@ -66,8 +59,25 @@ func (e *env) diagnoseInto(ctx context.Context, t target, r *TURNResult) error {
 	if v.mapped != nil {
 		r.MappedAddress = v.mapped.String()
 	}
-	e.checkRelay(ctx, c, relay, v.mapped, r)
+	e.checkRelay(ctx, t, c, relay, v.mapped, r)
 	return nil
+}
+
+// newClient is pion's TURN client for t on conn, listening.
+func (e *env) newClient(t target, conn net.PacketConn, addr string) (*turn.Client, error) {
+	c, err := turn.NewClient(&turn.ClientConfig{
+		STUNServerAddr: addr, TURNServerAddr: addr,
+		Username: t.server.User, Password: t.server.Password, Software: software,
+		Conn: conn, Net: e.net, LoggerFactory: e.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Listen(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // connect opens the control connection: a UDP socket, or a TCP connection

@@ -78,6 +78,9 @@ func (s *Session) ownResult(peer Description) (Result, error) {
 		return r, ErrNoReport
 	}
 	r.Notes = append(r.Notes, "no path worked, so the peer could not send its report: this is this side's own view")
+	if note := silenceNote(r.Pairs); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
 	return r, nil
 }
 

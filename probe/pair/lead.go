@@ -28,6 +28,9 @@ func (s *Session) lead(ctx context.Context, peer Description) (Result, error) {
 		}
 	}
 	r.Duration = time.Since(s.start)
+	if note := silenceNote(r.Pairs); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
 	if r.Direct || r.Relay {
 		if err := s.handOver(ctx, r); err != nil {
 			r.Notes = append(r.Notes, fmt.Sprintf("the peer may not have this report: %v", err))

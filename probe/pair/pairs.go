@@ -35,7 +35,7 @@ func (s *Session) snapshot() []snap {
 			Local: cands[st.LocalCandidateID], Remote: cands[st.RemoteCandidateID],
 			State: stateOf(st.State), Nominated: st.Nominated,
 			Selected: st.LocalCandidateID == selL && st.RemoteCandidateID == selR,
-			Requests: st.RequestsSent, Responses: st.ResponsesReceived,
+			Requests: st.RequestsSent, Responses: st.ResponsesReceived, PeerChecks: st.RequestsReceived,
 		}}
 		if p.State == StateSucceeded {
 			p.CheckRTT = time.Duration(st.CurrentRoundTripTime * float64(time.Second))
@@ -103,4 +103,15 @@ func results(ps []snap) []PairResult {
 		out[i] = p.PairResult
 	}
 	return out
+}
+
+// silenceNote explains a no-path result in which nothing at all came from
+// the peer.
+func silenceNote(ps []PairResult) string {
+	for _, p := range ps {
+		if p.PeerChecks > 0 || p.Responses > 0 {
+			return ""
+		}
+	}
+	return "not one check or answer arrived from the peer: every path is blocked, or the peer is gone"
 }

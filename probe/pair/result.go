@@ -42,6 +42,7 @@ type PairResult struct {
 	Selected      bool
 	Requests      uint64 // checks sent
 	Responses     uint64 // answers received
+	PeerChecks    uint64 // checks received from the peer
 }
 
 // Path is the kind of path this pair uses.

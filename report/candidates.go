@@ -1,6 +1,9 @@
 package report
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strconv"
@@ -185,12 +188,35 @@ type GatherReport struct {
 	Candidates
 }
 
+// CommandGather is the "command" of a gather document.
+const CommandGather = "gather"
+
 // NewGatherReport wraps a candidates section in the report header.
 func NewGatherReport(c Candidates, meta Meta, d time.Duration) GatherReport {
-	g := GatherReport{SchemaVersion: SchemaVersion, Tool: Tool, Command: "gather", Version: meta.Version,
+	g := GatherReport{SchemaVersion: SchemaVersion, Tool: Tool, Command: CommandGather, Version: meta.Version,
 		DurationMs: ms(d), Candidates: c}
 	if !meta.Time.IsZero() {
 		g.Time = meta.Time.UTC().Format(time.RFC3339Nano)
 	}
 	return g
+}
+
+// ParseGather reads one saved gather document (json or jsonl format), e.g.
+// the output of the natcheck binary in a lab test. Another schemaVersion or
+// another command's document is refused.
+func ParseGather(r io.Reader) (GatherReport, error) {
+	dec := json.NewDecoder(r)
+	var g GatherReport
+	if err := dec.Decode(&g); err != nil {
+		return GatherReport{}, fmt.Errorf("%w: %w", ErrNotReport, err)
+	}
+	switch {
+	case dec.More():
+		return GatherReport{}, fmt.Errorf("%w: more than one JSON document", ErrNotReport)
+	case g.Tool != Tool || g.Command != CommandGather:
+		return GatherReport{}, fmt.Errorf("%w: tool %q command %q, want %q %q", ErrNotReport, g.Tool, g.Command, Tool, CommandGather)
+	case g.SchemaVersion != SchemaVersion:
+		return GatherReport{}, fmt.Errorf("%w %d: this natcheck reads version %d", ErrSchemaVersion, g.SchemaVersion, SchemaVersion)
+	}
+	return g, nil
 }

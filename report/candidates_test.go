@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -184,4 +185,37 @@ func candCompactJSON(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestParseGather reads back what WriteGather writes, and refuses other
+// documents.
+func TestParseGather(t *testing.T) {
+	g := NewGatherReport(FromGather(gatherFixture()), Meta{Version: "test"}, time.Second)
+	var buf bytes.Buffer
+	if err := WriteGather(&buf, g, FormatJSON); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseGather(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, g) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, g)
+	}
+	tests := []struct {
+		name, doc string
+		err       error
+	}{
+		{"check report", `{"schemaVersion":1,"tool":"natcheck","command":"check"}`, ErrNotReport},
+		{"other schema", `{"schemaVersion":2,"tool":"natcheck","command":"gather"}`, ErrSchemaVersion},
+		{"two documents", `{"schemaVersion":1,"tool":"natcheck","command":"gather"} {}`, ErrNotReport},
+		{"not JSON", `table`, ErrNotReport},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := ParseGather(strings.NewReader(tc.doc)); !errors.Is(err, tc.err) {
+				t.Errorf("ParseGather = %v, want %v", err, tc.err)
+			}
+		})
+	}
 }

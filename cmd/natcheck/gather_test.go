@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -209,8 +208,8 @@ func TestGatherInWorld(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr)
 			}
-			var g report.GatherReport
-			if err := json.Unmarshal([]byte(stdout), &g); err != nil {
+			g, err := report.ParseGather(strings.NewReader(stdout))
+			if err != nil {
 				t.Fatalf("stdout is not a gather document: %v\n%s", err, stdout)
 			}
 			if g.Command != "gather" || g.SchemaVersion != report.SchemaVersion || !slices.Equal(g.Kinds, tt.kinds) {

@@ -30,7 +30,7 @@ func BenchmarkCheck(b *testing.B) {
 	for _, clock := range []string{"wall", "fake"} {
 		for _, loss := range []float64{0, 20} {
 			for _, base := range benchWorlds {
-				name := fmt.Sprintf("%s/loss%.0f/%s", clock, loss, worldName(base))
+				name := fmt.Sprintf("%s/loss%.0f/%s", clock, loss, base.Name())
 				b.Run(name, func(b *testing.B) {
 					var total time.Duration
 					correct := 0

@@ -26,15 +26,6 @@ func worlds() []WorldOptions {
 	return append(out, WorldOptions{Kind: KindOpen}, WorldOptions{Kind: KindUDPBlocked})
 }
 
-func worldName(o WorldOptions) string {
-	switch o.Kind {
-	case KindOpen:
-		return "open"
-	case KindUDPBlocked:
-		return "udp-blocked"
-	}
-	return fmt.Sprintf("%s/%s", o.Mapping, o.Filtering)
-}
 
 // runCheck runs a full check in world w under a 5 s deadline.
 func runCheck(t testing.TB, w *World) (probe.Outcome, natclass.Result) {
@@ -61,7 +52,7 @@ func TestMatrix(t *testing.T) {
 	}
 	for _, loss := range []float64{0, 20} {
 		for _, base := range worlds() {
-			t.Run(fmt.Sprintf("loss%.0f/%s", loss, worldName(base)), func(t *testing.T) {
+			t.Run(fmt.Sprintf("loss%.0f/%s", loss, base.Name()), func(t *testing.T) {
 				for rep := range reps[loss] {
 					o := base
 					o.Loss, o.Seed, o.RTT = loss, uint64(rep+1), 50*time.Millisecond

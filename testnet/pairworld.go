@@ -37,7 +37,7 @@ type NATSpec struct {
 
 // String is e.g. "endpoint-independent/address-and-port-dependent" or "open".
 func (s NATSpec) String() string {
-	return worldName(WorldOptions{Kind: s.Kind, Mapping: s.Mapping, Filtering: s.Filtering})
+	return WorldOptions{Kind: s.Kind, Mapping: s.Mapping, Filtering: s.Filtering}.Name()
 }
 
 // Expect is the classification a correct check reaches behind this NAT.

@@ -221,3 +221,15 @@ func quietLogger() logging.LoggerFactory {
 	lf.DefaultLogLevel = logging.LogLevelDisabled
 	return lf
 }
+
+// Name is e.g. "endpoint-independent/address-and-port-dependent", "open" or
+// "udp-blocked": the world's NAT in natclass words, for test names.
+func (o WorldOptions) Name() string {
+	switch o.Kind {
+	case KindOpen:
+		return "open"
+	case KindUDPBlocked:
+		return "udp-blocked"
+	}
+	return fmt.Sprintf("%s/%s", o.Mapping, o.Filtering)
+}

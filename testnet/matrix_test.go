@@ -26,7 +26,6 @@ func worlds() []WorldOptions {
 	return append(out, WorldOptions{Kind: KindOpen}, WorldOptions{Kind: KindUDPBlocked})
 }
 
-
 // runCheck runs a full check in world w under a 5 s deadline.
 func runCheck(t testing.TB, w *World) (probe.Outcome, natclass.Result) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -85,3 +85,18 @@ func writeSysctl(ctx context.Context, ns, key, value string) error {
 		return nil
 	})
 }
+
+// dialTCP connects to raddr from inside namespace ns.
+func dialTCP(ctx context.Context, ns string, raddr netip.AddrPort) (net.Conn, error) {
+	var conn net.Conn
+	err := inNetns(ctx, ns, func() error {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "tcp", raddr.String())
+		if err != nil {
+			return fmt.Errorf("lab: dial tcp %s from %s: %w", raddr, ns, err)
+		}
+		conn = c
+		return nil
+	})
+	return conn, err
+}

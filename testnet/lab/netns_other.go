@@ -19,3 +19,5 @@ func listenUDP(context.Context, string, netip.AddrPort) (*net.UDPConn, error) {
 }
 
 func writeSysctl(context.Context, string, string, string) error { return notLinux() }
+
+func dialTCP(context.Context, string, netip.AddrPort) (net.Conn, error) { return nil, notLinux() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"time"
 )
@@ -12,22 +13,17 @@ import (
 // a server; a lab RTT is far below it.
 const stunRetryInterval = 100 * time.Millisecond
 
-// STUNBinding sends Binding requests from a fresh socket inside namespace ns
-// to server, retransmitting every 100 ms, and returns the mapped address of
-// the first valid answer. It gives up when ctx is done.
-func (l *Lab) STUNBinding(ctx context.Context, ns string, server netip.AddrPort) (netip.AddrPort, error) {
-	conn, err := l.ListenUDP(ctx, ns, netip.AddrPort{})
-	if err != nil {
-		return netip.AddrPort{}, err
-	}
-	defer conn.Close()
-
+// BindingRequest sends STUN Binding requests from conn to server,
+// retransmitting every 100 ms, and returns the mapped address of the first
+// valid answer from server. It gives up when ctx is done. conn's read
+// deadline is changed.
+func BindingRequest(ctx context.Context, conn *net.UDPConn, server netip.AddrPort) (netip.AddrPort, error) {
 	req, id, err := newBindingRequest()
 	if err != nil {
 		return netip.AddrPort{}, err
 	}
 	buf := make([]byte, 1500)
-	var lastErr error
+	lastErr := errors.New("no answer")
 	for {
 		if _, err := conn.WriteToUDPAddrPort(req, server); err != nil {
 			lastErr = err
@@ -66,9 +62,24 @@ func (l *Lab) STUNBinding(ctx context.Context, ns string, server netip.AddrPort)
 			t.Stop()
 		}
 		if ctx.Err() != nil {
-			return netip.AddrPort{}, fmt.Errorf("lab: no STUN answer from %s in %s: %w (last: %w)", server, ns, ctx.Err(), lastErr)
+			return netip.AddrPort{}, fmt.Errorf("lab: no STUN answer from %s: %w (last: %w)", server, ctx.Err(), lastErr)
 		}
 	}
+}
+
+// STUNBinding sends Binding requests from a fresh socket inside namespace
+// ns to server (see BindingRequest) and returns the mapped address.
+func (l *Lab) STUNBinding(ctx context.Context, ns string, server netip.AddrPort) (netip.AddrPort, error) {
+	conn, err := l.ListenUDP(ctx, ns, netip.AddrPort{})
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	defer conn.Close()
+	mapped, err := BindingRequest(ctx, conn, server)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("%w (from %s)", err, ns)
+	}
+	return mapped, nil
 }
 
 // WaitSTUN blocks until server answers a STUN Binding request sent from

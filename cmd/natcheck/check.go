@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/natcheck/natcheck/natclass"
 	"github.com/natcheck/natcheck/probe"
+	"github.com/natcheck/natcheck/probe/gather"
 	"github.com/natcheck/natcheck/report"
 	"github.com/pion/transport/v4"
 	"github.com/spf13/cobra"
@@ -28,6 +30,10 @@ type CheckOptions struct {
 	BindAddress netip.Addr
 	BindPort    uint16
 	Verbose     bool
+
+	TURN         []gather.TURNServer // carries the password; String leaves it out
+	TLS          *tls.Config         // roots from --turn-ca; nil: the system's
+	NoCandidates bool                // skip ICE gathering and TURN checks
 }
 
 // newCheckCmd is the root command, `natcheck`: it runs the check. runF
@@ -35,6 +41,7 @@ type CheckOptions struct {
 func newCheckCmd(f *Factory, runF func(context.Context, *CheckOptions) error) *cobra.Command {
 	opts := &CheckOptions{IO: f.IO, Net: f.Net, Version: f.Version}
 	var out outputFlags
+	var turn turnFlags
 	var v4, v6 bool
 	var bindAddr string
 	cmd := &cobra.Command{
@@ -72,6 +79,15 @@ The result goes to stdout; progress (--verbose), warnings and errors go to stder
 			} else if err := validateServers(opts.Servers); err != nil {
 				return err
 			}
+			if opts.TURN, opts.TLS, err = turn.servers(); err != nil {
+				return err
+			}
+			if opts.NoCandidates && len(opts.TURN) > 0 {
+				return usageErrorf("--no-candidates skips the TURN checks that --turn asks for")
+			}
+			if err := (gather.Options{STUN: opts.Servers, TURN: opts.TURN}).Validate(); err != nil {
+				return &usageError{err: err}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -85,6 +101,8 @@ The result goes to stdout; progress (--verbose), warnings and errors go to stder
 	fs.BoolVarP(&v6, "ipv6", "6", false, "use IPv6 only")
 	fs.StringVar(&bindAddr, "bind-address", "", "local IP address to send from (default any)")
 	fs.Uint16Var(&opts.BindPort, "bind-port", 0, "local UDP port of the survey socket (default any)")
+	turn.register(fs)
+	fs.BoolVar(&opts.NoCandidates, "no-candidates", false, "skip gathering ICE candidates and checking TURN servers")
 	return cmd
 }
 
@@ -134,10 +152,15 @@ func validateServers(servers []string) error {
 // runCheck runs the check against real (or injected) servers and writes
 // the report.
 func runCheck(ctx context.Context, opts *CheckOptions) error {
+	var g *gather.Options
+	if !opts.NoCandidates {
+		g = &gather.Options{STUN: opts.Servers, TURN: opts.TURN, Net: opts.Net,
+			Networks: networksOf(opts.Family), TLS: opts.TLS}
+	}
 	r, err := probeAndReport(ctx, opts.IO, probe.Options{
 		Servers: opts.Servers, Net: opts.Net, Family: opts.Family,
 		BindAddress: opts.BindAddress, BindPort: opts.BindPort,
-	}, opts.Timeout, opts.Verbose, opts.Version)
+	}, g, opts.Timeout, opts.Verbose, opts.Version)
 	if err != nil {
 		return err
 	}
@@ -145,8 +168,10 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 }
 
 // probeAndReport runs one check under timeout and turns it into a report.
-// A check that found no usable server still makes a report.
-func probeAndReport(ctx context.Context, io *IOStreams, po probe.Options, timeout time.Duration, verbose bool, version string) (report.Report, error) {
+// With g, candidates are gathered (and TURN servers checked) at the same
+// time. A check that found no usable server still makes a report.
+func probeAndReport(ctx context.Context, io *IOStreams, po probe.Options, g *gather.Options,
+	timeout time.Duration, verbose bool, version string) (report.Report, error) {
 	if verbose {
 		po.Progress = progressTo(io.ErrOut)
 	}
@@ -154,7 +179,12 @@ func probeAndReport(ctx context.Context, io *IOStreams, po probe.Options, timeou
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	started := time.Now()
+	cands := startGather(ctx, g)
 	out, err := probe.Check(ctx, po)
+	var c *report.Candidates
+	if cands != nil {
+		c = cands(out)
+	}
 	if parent.Err() != nil {
 		// Cut short, the silence of the servers would read as "UDP blocked".
 		return report.Report{}, withCode(ExitInterrupted, errors.New("interrupted before a verdict"))
@@ -166,7 +196,48 @@ func probeAndReport(ctx context.Context, io *IOStreams, po probe.Options, timeou
 	if len(out.Families) > 0 {
 		res = natclass.Classify(out.Families[0].Observations)
 	}
-	return report.FromCheck(out, res, report.Meta{Version: version, Time: started}), nil
+	r := report.FromCheck(out, res, report.Meta{Version: version, Time: started})
+	r.Candidates = c
+	return r, nil
+}
+
+// gatherGrace is how long gathering may outlast the check when no TURN
+// server was asked for: the servers that answered the check have answered
+// gathering too by then, and a dead one must not hold the run to its cap.
+const gatherGrace = 250 * time.Millisecond
+
+// startGather starts gathering candidates beside the check; the function it
+// returns waits for them once the check is done (nil when g is nil). With
+// TURN servers it waits for their diagnosis, up to the run's deadline.
+func startGather(ctx context.Context, g *gather.Options) func(probe.Outcome) *report.Candidates {
+	if g == nil {
+		return nil
+	}
+	gctx, gcancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	var res gather.Result
+	var gerr error
+	go func() {
+		defer close(done)
+		res, gerr = gather.Run(gctx, *g)
+	}()
+	return func(out probe.Outcome) *report.Candidates {
+		defer gcancel()
+		if len(g.TURN) == 0 {
+			grace := gatherGrace
+			for _, f := range out.Families {
+				grace = max(grace, 2*f.RTTMax)
+			}
+			t := time.AfterFunc(grace, gcancel)
+			defer t.Stop()
+		}
+		<-done
+		if gerr != nil {
+			return nil
+		}
+		c := report.FromGather(res)
+		return &c
+	}
 }
 
 // emit writes r and turns its verdict into the exit code.

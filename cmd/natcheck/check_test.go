@@ -76,6 +76,11 @@ func TestCheckFlagErrors(t *testing.T) {
 		{"empty server", []string{"--server", ""}, "--server: bad STUN server address: empty"},
 		{"bad bind address", []string{"--bind-address", "eth0"}, `--bind-address "eth0": not an IP address`},
 		{"stray argument", []string{"chek"}, `unknown command "chek" for "natcheck"`},
+		{"turn without user", []string{"--turn", "turn:203.0.113.10"}, "--turn needs --turn-user"},
+		{"no-candidates with turn", []string{"--no-candidates", "--turn", "turn:203.0.113.10", "--turn-user", "u",
+			"--turn-password", "p"}, "--no-candidates skips the TURN checks that --turn asks for"},
+		{"credentials in a turn url", []string{"--turn", "turn:u:s3cret@203.0.113.10", "--turn-user", "u", "--turn-password", "p"},
+			`bad server URL: "…@203.0.113.10": credentials go in the user and password options, not in the URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

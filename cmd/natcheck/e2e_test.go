@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -124,6 +125,70 @@ func TestCheckOffline(t *testing.T) {
 	})
 }
 
+// pionSettle outlasts what pion leaves running after a run returns: a TURN
+// Allocate on a silent server takes no context and retransmits for 7.8 s
+// (fake time). A synctest bubble ends only when all its goroutines have.
+const pionSettle = 10 * time.Second
+
+// TestCheckCandidates: the root check gathers candidates and checks the
+// TURN servers beside the NAT tests, never printing the password;
+// --no-candidates leaves the section out.
+func TestCheckCandidates(t *testing.T) {
+	const password = "pa55-w0rd-not-in-output"
+	tests := []struct {
+		name      string
+		extra     []string
+		wantKinds []string // nil: no candidates section
+	}{
+		{"with turn", []string{"--turn-user", "alice"}, []string{"host", "srflx", "relay"}},
+		{"no candidates", []string{"--no-candidates"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(turnPasswordEnv, password)
+			synctest.Test(t, func(t *testing.T) {
+				w, err := testnet.NewWorld(testnet.WorldOptions{Kind: testnet.KindNAT, RTT: 40 * time.Millisecond,
+					Mapping: natclass.MappingAddressAndPortDependent, Filtering: natclass.FilteringAddressAndPortDependent})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer w.Close()
+				turnAddr, stop, err := w.StartTURN(map[string]string{"alice": password})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer stop()
+				f, out, errOut := testFactory(t)
+				f.Net = w.Client
+				args := []string{"--format", "json", "-4"}
+				for _, s := range w.Servers() {
+					args = append(args, "--server", s)
+				}
+				if tt.wantKinds != nil {
+					args = append(args, "--turn", "turn:"+turnAddr)
+				}
+				code := runWith(context.Background(), append(args, tt.extra...), f)
+				if code != ExitOK {
+					t.Fatalf("exit code %d; stderr:\n%s", code, errOut)
+				}
+				r := parseReport(t, out.String())
+				switch {
+				case tt.wantKinds == nil && r.Candidates != nil:
+					t.Errorf("candidates %+v with --no-candidates", r.Candidates)
+				case tt.wantKinds != nil && (r.Candidates == nil || !slices.Equal(r.Candidates.Kinds, tt.wantKinds)):
+					t.Errorf("candidates %+v, want kinds %v", r.Candidates, tt.wantKinds)
+				case tt.wantKinds != nil && (len(r.Candidates.TURN) != 1 || !r.Candidates.TURN[0].OK):
+					t.Errorf("turn diagnosis %+v, want one working server", r.Candidates.TURN)
+				}
+				if strings.Contains(out.String()+errOut.String(), password) {
+					t.Error("the TURN password is in the output")
+				}
+				time.Sleep(pionSettle)
+			})
+		})
+	}
+}
+
 // TestSimulate runs `natcheck simulate` through the cobra command for a
 // few kinds and reads the JSON back.
 func TestSimulate(t *testing.T) {
@@ -165,6 +230,16 @@ func TestSimulate(t *testing.T) {
 				if r.Simulated == nil || *r.Simulated != tt.wantSim {
 					t.Errorf("simulated = %+v, want %+v", r.Simulated, tt.wantSim)
 				}
+				// The simulated TURN server relays for every NAT kind; with UDP
+				// blocked (and no TCP in vnet) nothing gets out but host ones.
+				wantKinds := []string{"host", "srflx", "relay"}
+				if tt.wantType == natclass.LabelUDPBlocked {
+					wantKinds = []string{"host"}
+				}
+				if r.Candidates == nil || !slices.Equal(r.Candidates.Kinds, wantKinds) {
+					t.Errorf("candidates %+v, want kinds %v", r.Candidates, wantKinds)
+				}
+				time.Sleep(pionSettle)
 			})
 		})
 	}
@@ -189,6 +264,7 @@ func TestSimulateHumanSaysMatch(t *testing.T) {
 				if !strings.Contains(flat, "verdict matches the configured NAT") {
 					t.Errorf("output does not say the verdict matched:\n%s", out)
 				}
+				time.Sleep(pionSettle)
 			})
 		})
 	}

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
@@ -17,10 +15,6 @@ import (
 	"github.com/pion/transport/v4"
 	"github.com/spf13/cobra"
 )
-
-// gatherPasswordEnv holds the TURN password when --turn-password is not
-// given: unlike a flag, it is not visible in the process list.
-const gatherPasswordEnv = "NATCHECK_TURN_PASSWORD"
 
 // gatherExitHelp is gather's exit-code section: a failing TURN server is a
 // finding, reported in the output, not an error.
@@ -49,11 +43,9 @@ type GatherOptions struct {
 
 // gatherFlags are the raw flags before validation.
 type gatherFlags struct {
-	out            outputFlags
-	v4, v6         bool
-	turn           []string
-	user, password string
-	ca             string
+	out    outputFlags
+	v4, v6 bool
+	turn   turnFlags
 }
 
 // newGatherCmd is `natcheck gather`: the ICE candidates and a diagnosis of
@@ -75,7 +67,7 @@ round trip of data through the relay.
 
 TURN URLs follow RFC 7065: turn:host[:port][?transport=udp|tcp] and turns:host[:port]
 (TLS). Every --turn uses --turn-user and the password from --turn-password or, better,
-the ` + gatherPasswordEnv + ` environment variable. The password is never printed.
+the ` + turnPasswordEnv + ` environment variable. The password is never printed.
 
 ` + gatherExitHelp,
 		Example: `  natcheck gather
@@ -95,10 +87,7 @@ the ` + gatherPasswordEnv + ` environment variable. The password is never printe
 	}
 	fs := cmd.Flags()
 	fs.StringArrayVarP(&opts.Servers, "server", "s", nil, "STUN server, host[:port] or stun:host[:port]; repeatable (default: built-in public servers)")
-	fs.StringArrayVar(&fl.turn, "turn", nil, "TURN server, turn:host[:port][?transport=udp|tcp] or turns:host[:port]; repeatable")
-	fs.StringVar(&fl.user, "turn-user", "", "TURN user name, for every --turn")
-	fs.StringVar(&fl.password, "turn-password", "", "TURN password (prefer the "+gatherPasswordEnv+" environment variable)")
-	fs.StringVar(&fl.ca, "turn-ca", "", "PEM file of the CA certificates to trust for turns: servers (default: the system's)")
+	fl.turn.register(fs)
 	fs.BoolVarP(&fl.v4, "ipv4", "4", false, "use IPv4 only")
 	fs.BoolVarP(&fl.v6, "ipv6", "6", false, "use IPv6 only")
 	fl.out.register(fs)
@@ -120,41 +109,13 @@ func (o *GatherOptions) set(fl *gatherFlags, defaults []string) error {
 	if len(o.Servers) == 0 {
 		o.Servers = defaults
 	}
-	if o.TURN, err = turnServers(fl); err != nil {
+	if o.TURN, o.TLS, err = fl.turn.servers(); err != nil {
 		return err
-	}
-	if fl.ca != "" {
-		if o.TLS, err = loadCA(fl.ca); err != nil {
-			return err
-		}
 	}
 	if err := (gather.Options{STUN: o.Servers, TURN: o.TURN}).Validate(); err != nil {
 		return &usageError{err: err}
 	}
 	return nil
-}
-
-// turnServers pairs every --turn with the credentials.
-func turnServers(fl *gatherFlags) ([]gather.TURNServer, error) {
-	password := fl.password
-	if password == "" {
-		password = os.Getenv(gatherPasswordEnv)
-	}
-	switch {
-	case len(fl.turn) == 0 && (fl.user != "" || fl.password != ""):
-		return nil, usageErrorf("--turn-user and --turn-password need a --turn server")
-	case len(fl.turn) == 0:
-		return nil, nil
-	case fl.user == "":
-		return nil, usageErrorf("--turn needs --turn-user")
-	case password == "":
-		return nil, usageErrorf("--turn needs a password: set %s or --turn-password", gatherPasswordEnv)
-	}
-	out := make([]gather.TURNServer, len(fl.turn))
-	for i, u := range fl.turn {
-		out[i] = gather.TURNServer{URL: u, User: fl.user, Password: password}
-	}
-	return out, nil
 }
 
 // networksOf maps -4/-6 onto gather's networks.
@@ -166,19 +127,6 @@ func networksOf(f probe.Family) []gather.Network {
 		return []gather.Network{gather.UDP6, gather.TCP6}
 	}
 	return slices.Clone(gather.AllNetworks)
-}
-
-// loadCA reads the PEM roots of --turn-ca.
-func loadCA(path string) (*tls.Config, error) {
-	pemBytes, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usageErrorf("--turn-ca: %v", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pemBytes) {
-		return nil, usageErrorf("--turn-ca %s: no PEM certificate in it", path)
-	}
-	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
 
 // runGather gathers under the timeout and writes the document. No server

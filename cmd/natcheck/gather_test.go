@@ -59,7 +59,7 @@ func TestGatherFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(gatherPasswordEnv, tt.env)
+			t.Setenv(turnPasswordEnv, tt.env)
 			got := parseGather(t, tt.args)
 			want := defaults
 			tt.want(&want)
@@ -131,7 +131,7 @@ func TestGatherFlagErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(gatherPasswordEnv, tt.env)
+			t.Setenv(turnPasswordEnv, tt.env)
 			f, _, _ := testFactory(t)
 			ran := false
 			cmd := newGatherCmd(f, func(context.Context, *GatherOptions) error { ran = true; return nil })
@@ -203,7 +203,7 @@ func TestGatherInWorld(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(gatherPasswordEnv, tt.password)
+			t.Setenv(turnPasswordEnv, tt.password)
 			code, stdout, stderr := gatherInWorld(t, tt.world, append(slices.Clone(gatherTURNArgs), "--format", "json"))
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr)
@@ -238,7 +238,7 @@ func TestGatherNeverPrintsPassword(t *testing.T) {
 					name += " wrong password"
 				}
 				t.Run(name, func(t *testing.T) {
-					t.Setenv(gatherPasswordEnv, pw)
+					t.Setenv(turnPasswordEnv, pw)
 					args := append(slices.Clone(gatherTURNArgs), "--format", string(f))
 					if verbose {
 						args = append(args, "--verbose")
@@ -264,7 +264,7 @@ func TestGatherNeverPrintsPassword(t *testing.T) {
 // TestGatherUsageErrorHidesPassword: a usage error prints the usage, never
 // the password given on the command line.
 func TestGatherUsageErrorHidesPassword(t *testing.T) {
-	t.Setenv(gatherPasswordEnv, "")
+	t.Setenv(turnPasswordEnv, "")
 	f, out, errOut := testFactory(t)
 	code := runWith(context.Background(), []string{"gather", "--turn", "turn:x?transport=sctp", "--turn-user", gatherUser,
 		"--turn-password", gatherPassword}, f)

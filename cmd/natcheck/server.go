@@ -11,10 +11,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// serverTURNPasswordEnv holds the password of --turn-user names given
-// without one: the same variable the TURN client commands read.
-const serverTURNPasswordEnv = "NATCHECK_TURN_PASSWORD"
-
 // ServerOptions are `natcheck server`'s inputs once flags are parsed.
 type ServerOptions struct {
 	IO  *IOStreams
@@ -63,18 +59,18 @@ bounded memory. Logs go to stderr; SIGINT or SIGTERM stops it cleanly.
 With --turn-user it also runs a TURN server (pion/turn) on the primary IP at
 --turn-port, UDP and TCP, relaying from --relay-ports, at most --turn-quota live
 allocations per user. Give the password as NAME:PASSWORD or, to keep it out of
-the process list, as NAME with the password in ` + serverTURNPasswordEnv + `.
+the process list, as NAME with the password in ` + turnPasswordEnv + `.
 Passwords are never logged.
 
 Exit codes: 0 after SIGINT or SIGTERM, 2 for a usage error, 4 when a socket
 cannot be opened.`,
 		Example: `  natcheck server --primary 203.0.113.10 --alternate 203.0.113.11
   natcheck server --primary 203.0.113.10 --rate 0 --metrics-listen 127.0.0.1:9478
-  ` + serverTURNPasswordEnv + `=s3cret natcheck server --primary 203.0.113.10 --alternate 203.0.113.11 \
+  ` + turnPasswordEnv + `=s3cret natcheck server --primary 203.0.113.10 --alternate 203.0.113.11 \
       --turn-user alice --turn-realm example.org --relay-ports 50000-50999`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.resolve(cmd, &fl, os.Getenv(serverTURNPasswordEnv)); err != nil {
+			if err := opts.resolve(cmd, &fl, os.Getenv(turnPasswordEnv)); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -95,7 +91,7 @@ cannot be opened.`,
 	fs.StringVar(&opts.MetricsListen, "metrics-listen", "", "serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9478")
 	fs.StringVar(&fl.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.StringArrayVar(&fl.turnUsers, "turn-user", nil, "run TURN with this user, NAME:PASSWORD or NAME (password from "+serverTURNPasswordEnv+"); repeatable")
+	fs.StringArrayVar(&fl.turnUsers, "turn-user", nil, "run TURN with this user, NAME:PASSWORD or NAME (password from "+turnPasswordEnv+"); repeatable")
 	fs.StringVar(&fl.turn.Realm, "turn-realm", turnserver.DefaultRealm, "TURN realm")
 	fs.Uint16Var(&fl.turn.Port, "turn-port", turnserver.DefaultPort, "TURN port on the primary IP, UDP and TCP")
 	fs.BoolVar(&fl.turnTCP, "turn-tcp", true, "also serve TURN over TCP")

@@ -75,7 +75,7 @@ func (o *ServerOptions) resolveTURN(cmd *cobra.Command, fl *serverFlags, envPass
 	for i, spec := range fl.turnUsers {
 		u, err := turnserver.ParseUser(spec, envPassword)
 		if err != nil {
-			return usageErrorf("--turn-user #%d: %w (give NAME:PASSWORD, or NAME and %s)", i+1, err, serverTURNPasswordEnv)
+			return usageErrorf("--turn-user #%d: %w (give NAME:PASSWORD, or NAME and %s)", i+1, err, turnPasswordEnv)
 		}
 		t.Users = append(t.Users, u)
 	}

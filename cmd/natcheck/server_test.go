@@ -73,7 +73,7 @@ func TestServerFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(serverTURNPasswordEnv, tt.env)
+			t.Setenv(turnPasswordEnv, tt.env)
 			got, err := parseServer(t, append([]string{"--primary", "203.0.113.10"}, tt.args...))
 			if err != nil {
 				t.Fatal(err)
@@ -121,7 +121,7 @@ func TestServerFlagErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(serverTURNPasswordEnv, "")
+			t.Setenv(turnPasswordEnv, "")
 			_, err := parseServer(t, tt.args)
 			if err == nil {
 				t.Fatal("no error")

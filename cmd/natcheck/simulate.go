@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/natcheck/natcheck/natclass"
 	"github.com/natcheck/natcheck/probe"
+	"github.com/natcheck/natcheck/probe/gather"
 	"github.com/natcheck/natcheck/report"
 	"github.com/natcheck/natcheck/testnet"
 	"github.com/spf13/cobra"
@@ -121,8 +124,13 @@ func runSimulate(ctx context.Context, opts *SimulateOptions) error {
 		return withCode(ExitFailure, fmt.Errorf("simulated network: %w", err))
 	}
 	defer w.Close()
+	g, stopTURN, err := simulatedGather(w)
+	if err != nil {
+		return withCode(ExitFailure, fmt.Errorf("simulated TURN server: %w", err))
+	}
+	defer stopTURN()
 	r, err := probeAndReport(ctx, opts.IO, probe.Options{Servers: w.Servers(), Net: w.Client, Family: probe.FamilyIPv4},
-		opts.Timeout, opts.Verbose, opts.Version)
+		g, opts.Timeout, opts.Verbose, opts.Version)
 	if err != nil {
 		return err
 	}
@@ -132,4 +140,21 @@ func runSimulate(ctx context.Context, opts *SimulateOptions) error {
 		LossPercent: opts.World.Loss, RTTMs: float64(opts.World.RTT.Microseconds()) / 1000, Seed: opts.World.Seed,
 	})
 	return emit(opts.IO, r, opts.Format)
+}
+
+// simulatedGather starts a TURN server in the world, with a password made
+// for this run alone, and gathers candidates from the world's servers.
+func simulatedGather(w *testnet.World) (*gather.Options, func() error, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, nil, err
+	}
+	const user = "natcheck"
+	password := hex.EncodeToString(b[:])
+	addr, stop, err := w.StartTURN(map[string]string{user: password})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &gather.Options{STUN: w.Servers(), Net: w.Client, Networks: []gather.Network{gather.UDP4},
+		TURN: []gather.TURNServer{{URL: "turn:" + addr, User: user, Password: password}}}, stop, nil
 }

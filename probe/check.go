@@ -52,7 +52,7 @@ type FamilyResult struct {
 	Counters     Counters
 	RTTMin       time.Duration
 	RTTMax       time.Duration
-	Loss         float64 // estimated chance an attempt went unanswered
+	Loss         float64 // measured share of attempts that went unanswered
 }
 
 // Outcome is everything one check saw. Families[0] is the family to

@@ -20,6 +20,10 @@ type PacerOptions struct {
 	// DeadAfter is the least time a server gets before it is judged silent
 	// (default 1s): a far server must not lose to a near one's RTT.
 	DeadAfter time.Duration
+	// NoAnswerAfter is how long the first attempts may go unanswered when
+	// nothing at all has answered yet before silence is the verdict (UDP
+	// blocked; default 2s).
+	NoAnswerAfter time.Duration
 }
 
 // Defaults for PacerOptions; TestPacerDefaults keeps them consistent.
@@ -29,6 +33,7 @@ const (
 	DefaultMinAttempts     = 3
 	DefaultMaxAttempts     = 24
 	DefaultDeadAfter       = time.Second
+	DefaultNoAnswerAfter   = 2 * time.Second
 	windowSlack            = 25 * time.Millisecond
 	minInterval            = 10 * time.Millisecond
 	maxPositiveInterval    = 400 * time.Millisecond
@@ -54,6 +59,9 @@ func (o PacerOptions) withDefaults() PacerOptions {
 	o.MinAttempts = min(o.MinAttempts, o.MaxAttempts)
 	if o.DeadAfter <= 0 {
 		o.DeadAfter = DefaultDeadAfter
+	}
+	if o.NoAnswerAfter <= 0 {
+		o.NoAnswerAfter = max(DefaultNoAnswerAfter, o.DeadAfter)
 	}
 	return o
 }
@@ -104,19 +112,38 @@ func (p *Pacer) RTT() (lo, hi time.Duration) {
 	return p.minRTT, p.maxRTT
 }
 
-// Loss is the estimated chance that one attempt gets no answer (Laplace
-// estimate over all attempts whose fate is known).
+// Loss is the chance that one attempt gets no answer, as the pacer uses it:
+// a Laplace estimate over the attempts whose fate is known, which starts at
+// one half and never reaches zero, so that little evidence means caution.
 func (p *Pacer) Loss() float64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return float64(p.fails+1) / float64(p.trials+2)
 }
 
-// interval is the time between attempts of one exchange.
-func (p *Pacer) interval(m mode) time.Duration {
+// MeasuredLoss is the share of attempts with known fate that went
+// unanswered (0 before any): the figure for the report.
+func (p *Pacer) MeasuredLoss() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.trials == 0 {
+		return 0
+	}
+	return float64(p.fails) / float64(p.trials)
+}
+
+// interval is the time between attempts of one exchange that has made
+// sent attempts so far. Before any RTT is measured it backs off from
+// Initial, doubling up to maxPositiveInterval: there is no telling a far
+// server from a dead one yet, and no reason to flood either.
+func (p *Pacer) interval(m mode, sent int) time.Duration {
 	_, hi := p.RTT()
 	if hi == 0 {
-		return p.opts.Initial
+		d := p.opts.Initial
+		for i := 1; i < sent && d < maxPositiveInterval; i++ {
+			d *= 2
+		}
+		return min(d, maxPositiveInterval)
 	}
 	if m == modeMaybeSilent {
 		return clamp(hi/2, minInterval, maxNegativeInterval)
@@ -125,15 +152,9 @@ func (p *Pacer) interval(m mode) time.Duration {
 }
 
 // window is how long after an attempt its answer may still arrive; ok is
-// false while no RTT has been measured, when no silence can be judged.
+// false while no RTT has been measured (see silence for that case).
 func (p *Pacer) window(m mode) (time.Duration, bool) {
 	_, hi := p.RTT()
-	if hi == 0 && m == modeAnswer {
-		// Nobody has answered yet: after DeadAfter, unanswered attempts
-		// count, so UDP blocked is told in about two seconds, not at the
-		// deadline.
-		return p.opts.DeadAfter, true
-	}
 	if hi == 0 {
 		return 0, false
 	}

@@ -117,7 +117,7 @@ func (r *run) do(ctx context.Context, fr *FamilyResult) {
 		fr.Counters = fr.Counters.Add(t.Counters())
 	}
 	fr.RTTMin, fr.RTTMax = r.pacer.RTT()
-	fr.Loss = r.pacer.Loss()
+	fr.Loss = r.pacer.MeasuredLoss()
 }
 
 // orderMappings puts the mapping tests in the configured server order.
@@ -245,7 +245,7 @@ func (r *run) hairpin(ctx context.Context, t *Transactor) (natclass.HairpinObs, 
 	if !h.Mapped.IsValid() {
 		return h, sample
 	}
-	hx, err := t.exchange(ctx, r.pacer, request{dst: h.Mapped, mode: modeMaybeSilent, accept: ownRequest})
+	hx, err := t.exchange(ctx, r.pacer, request{dst: h.Mapped, mode: modeMaybeSilent, accept: ownRequest, local: true})
 	h.Attempts = hx.Attempts
 	switch {
 	case err == nil:

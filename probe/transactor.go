@@ -164,6 +164,9 @@ type request struct {
 	accept func(Reply) bool
 	gate   <-chan struct{} // silence is judged only once gate is closed; nil: always
 	extra  []stun.Setter
+	// local: the answer does not cross the path to the servers (a hairpin
+	// comes back from the NAT), so its RTT must not feed the Pacer.
+	local bool
 }
 
 // exchange sends a Binding request to q.dst, each attempt with a new
@@ -194,7 +197,7 @@ func (t *Transactor) exchange(ctx context.Context, p *Pacer, q request) (Exchang
 			}
 			sent = append(sent, a)
 			ex.Attempts = len(sent)
-			next = now.Add(p.interval(m))
+			next = now.Add(p.interval(m, len(sent)))
 		}
 		verdictAt, silent := silence(p, m, sent, now)
 		if !gateOpen(q.gate) {
@@ -218,7 +221,7 @@ func (t *Transactor) exchange(ctx context.Context, p *Pacer, q request) (Exchang
 				t.wrongSource.Add(1)
 				continue
 			}
-			return t.answered(p, ex, sent, r), nil
+			return t.answered(p, ex, sent, r, !q.local), nil
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
@@ -233,37 +236,46 @@ func (t *Transactor) exchange(ctx context.Context, p *Pacer, q request) (Exchang
 }
 
 // answered completes ex with reply r and feeds the Pacer.
-func (t *Transactor) answered(p *Pacer, ex Exchange, sent []attempt, r Reply) Exchange {
+func (t *Transactor) answered(p *Pacer, ex Exchange, sent []attempt, r Reply, feed bool) Exchange {
 	for _, a := range sent {
 		if a.id == r.TxID {
 			ex.RTT = r.At.Sub(a.at)
 			break
 		}
 	}
-	// An earlier attempt was lost if its answer is overdue by the measured
-	// RTTs, this exchange's own included (the first answers of a run have
-	// nothing else to go by).
-	win, _ := p.window(modeMaybeSilent)
-	win = max(win, 2*ex.RTT+windowSlack)
+	// Every earlier attempt is unanswered, and was overtaken by a later one:
+	// lost. Waiting until it is older than a window instead would leave out
+	// exactly the attempts just before the answer, the ones most surely lost,
+	// and halve the estimate. Were one merely slow, counting it is the safe
+	// error: more attempts before silence becomes a verdict.
 	lost := 0
 	for _, a := range sent {
 		if a.id == r.TxID {
 			break
 		}
-		if r.At.Sub(a.at) > win {
-			lost++
-		}
+		lost++
 	}
 	ex.Reply, ex.Elapsed = r, r.At.Sub(sent[0].at)
-	p.observe(ex.RTT, lost)
+	if feed {
+		p.observe(ex.RTT, lost)
+	}
 	return ex
 }
 
 // silence decides whether the attempts so far, unanswered, are a verdict; if
 // not yet, verdictAt is the earliest time the next decision could change.
 func silence(p *Pacer, m mode, sent []attempt, now time.Time) (verdictAt time.Time, silent bool) {
+	if len(sent) == 0 {
+		return time.Time{}, false
+	}
 	win, ok := p.window(m)
-	if !ok || len(sent) == 0 {
+	if !ok && m == modeAnswer {
+		// Nothing has answered at all yet, so there is no RTT to judge by:
+		// after NoAnswerAfter, silence is the verdict (UDP blocked).
+		at := sent[0].at.Add(p.opts.NoAnswerAfter)
+		return at, !at.After(now) && len(sent) >= p.opts.MinAttempts
+	}
+	if !ok {
 		return time.Time{}, false
 	}
 	need := p.attemptsNeeded()

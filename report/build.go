@@ -78,7 +78,7 @@ func statsOf(fams []probe.FamilyResult) Stats {
 			s.RTTMaxMs = msPtr(fr.RTTMax)
 		}
 	}
-	s.Sent, s.Received, s.Malformed, s.Foreign, s.WrongSource = c.Sent, c.Received, c.Malformed, c.Foreign, c.WrongSource
+	s.Sent, s.Received, s.Malformed, s.Foreign, s.WrongSource, s.Late = c.Sent, c.Received, c.Malformed, c.Foreign, c.WrongSource, c.Late
 	return s
 }
 
@@ -142,7 +142,15 @@ func (r Report) NoAnswer() bool {
 	if r.NAT.Type == string(natclass.LabelUDPBlocked) {
 		return true
 	}
-	return r.NAT.Type == string(natclass.LabelUnknown) && len(r.Servers) == 0 && len(r.Unusable) > 0
+	if r.NAT.Type != string(natclass.LabelUnknown) || len(r.Servers)+len(r.Unusable) == 0 {
+		return false
+	}
+	for _, s := range r.Servers {
+		if s.RTTMs != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // Addr formats an address for the report: "ip:port", "[v6]:port", and ""

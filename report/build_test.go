@@ -85,7 +85,8 @@ func TestFromCheck(t *testing.T) {
 }
 
 func TestFromCheckNoAnswer(t *testing.T) {
-	blockedObs := natclass.Observations{Servers: []natclass.ServerObs{{Name: "a", Address: ap("203.0.113.10:3478"), Error: "no reply"}}}
+	blockedObs := natclass.Observations{Servers: []natclass.ServerObs{{Name: "a", Address: ap("203.0.113.10:3478"), Error: "no reply", Silent: true}}}
+	deadlineObs := natclass.Observations{Servers: []natclass.ServerObs{{Name: "a", Address: ap("203.0.113.10:3478"), Error: "no reply before the deadline"}}}
 	tests := []struct {
 		name         string
 		out          probe.Outcome
@@ -97,6 +98,9 @@ func TestFromCheckNoAnswer(t *testing.T) {
 		{"udp blocked", probe.Outcome{Families: []probe.FamilyResult{{Network: "udp4", Observations: blockedObs}}},
 			natclass.Classify(blockedObs), "udp-blocked", true,
 			"UDP is blocked: no STUN server answered; only TURN over TCP/TLS can carry calls"},
+		{"deadline before any answer", probe.Outcome{Families: []probe.FamilyResult{{Network: "udp4", Observations: deadlineObs}}},
+			natclass.Classify(deadlineObs), "unknown", true,
+			"Inconclusive: no STUN server answered, and silence could not be judged: no reply before the deadline"},
 		{"nothing resolved", probe.Outcome{Unusable: []probe.ServerError{{Name: "x", Error: "cannot resolve"}}},
 			natclass.Result{Type: natclass.LabelFullCone}, "unknown", true,
 			"Inconclusive: no configured STUN server could be resolved (offline, or DNS failing)"},

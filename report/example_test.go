@@ -30,5 +30,5 @@ func ExampleWrite() {
 	// port preserved: not tested
 	// port allocation: preserved
 	// duration: 0.0ms
-	// stats: sent 0, received 0, malformed 0, foreign 0, wrong source 0, loss estimate 0%, rtt -
+	// stats: sent 0, received 0, late 0, malformed 0, foreign 0, wrong source 0, loss 0%, rtt -
 }

@@ -71,8 +71,8 @@ func statsWords(s Stats) string {
 	if s.RTTMinMs != nil && s.RTTMaxMs != nil {
 		rtt = msWords(s.RTTMinMs) + " to " + msWords(s.RTTMaxMs)
 	}
-	return fmt.Sprintf("sent %d, received %d, malformed %d, foreign %d, wrong source %d, loss estimate %.0f%%, rtt %s",
-		s.Sent, s.Received, s.Malformed, s.Foreign, s.WrongSource, s.LossEstimate*100, rtt)
+	return fmt.Sprintf("sent %d, received %d, late %d, malformed %d, foreign %d, wrong source %d, loss %.0f%%, rtt %s",
+		s.Sent, s.Received, s.Late, s.Malformed, s.Foreign, s.WrongSource, s.LossEstimate*100, rtt)
 }
 
 // simulatedWords describes a simulated run and whether its verdict matched.

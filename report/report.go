@@ -94,8 +94,9 @@ type Stats struct {
 	Malformed   int64 `json:"malformed"`   // not STUN or undecodable
 	Foreign     int64 `json:"foreign"`     // a transaction ID we never used
 	WrongSource int64 `json:"wrongSource"` // ours, but from an address the test rejects
-	// LossEstimate is the estimated chance, 0 to 1, that an attempt went
-	// unanswered: the highest of the address families' estimates.
+	Late        int64 `json:"late"`        // ours, after the exchange had its answer (a duplicate)
+	// LossEstimate is the measured share, 0 to 1, of attempts that went
+	// unanswered: the highest of the address families'.
 	LossEstimate float64  `json:"lossEstimate"`
 	RTTMinMs     *float64 `json:"rttMinMs"` // null when nothing was measured
 	RTTMaxMs     *float64 `json:"rttMaxMs"`

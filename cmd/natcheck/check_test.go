@@ -102,6 +102,7 @@ func TestCheckFlagErrors(t *testing.T) {
 }
 
 func TestExitCodeFor(t *testing.T) {
+	rtt := 31.5
 	tests := []struct {
 		name string
 		r    report.Report
@@ -109,7 +110,8 @@ func TestExitCodeFor(t *testing.T) {
 	}{
 		{"verdict", report.Report{NAT: report.NAT{Type: "symmetric"}}, ExitOK},
 		{"open", report.Report{NAT: report.NAT{Type: "open-internet"}}, ExitOK},
-		{"inconclusive", report.Report{NAT: report.NAT{Type: "unknown"}, Servers: []report.Server{{}}}, ExitInconclusive},
+		{"inconclusive", report.Report{NAT: report.NAT{Type: "unknown"}, Servers: []report.Server{{RTTMs: &rtt}, {}}}, ExitInconclusive},
+		{"no answer before the deadline", report.Report{NAT: report.NAT{Type: "unknown"}, Servers: []report.Server{{}, {}}}, ExitNoSTUN},
 		{"udp blocked", report.Report{NAT: report.NAT{Type: "udp-blocked"}}, ExitNoSTUN},
 		{"offline", report.Report{NAT: report.NAT{Type: "unknown"}, Unusable: []report.Unusable{{}}}, ExitNoSTUN},
 	}

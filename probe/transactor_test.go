@@ -100,10 +100,11 @@ func TestExchangeRejectsSpoofedSource(t *testing.T) {
 		if !errors.Is(err, ErrNoReply) {
 			t.Fatalf("got %v (reply from %s), want ErrNoReply", err, ex.Reply.From)
 		}
-		// The last attempt goes out as silence is judged: its answer comes
-		// after the exchange and is not its business.
+		// An answer to an attempt sent just before the verdict may come
+		// after the exchange: late, not its business.
 		settle()
-		if c := tr.Counters(); c.WrongSource != int64(ex.Attempts-1) || c.Late != 1 || c.Sent != int64(ex.Attempts) {
+		c := tr.Counters()
+		if c.WrongSource+c.Late != int64(ex.Attempts) || c.WrongSource < int64(ex.Attempts-1) || c.Sent != int64(ex.Attempts) {
 			t.Errorf("counters %+v after %d attempts: every spoofed answer in time must count as wrong source", c, ex.Attempts)
 		}
 	})
@@ -187,12 +188,13 @@ func TestExchangeRetransmitExactRTT(t *testing.T) {
 			}
 		})
 		tr, p := l.transactor(t), NewPacer(PacerOptions{})
+		third := p.interval(modeAnswer, 1) + p.interval(modeAnswer, 2) // cold: backing off
 		ex, err := tr.exchange(context.Background(), p, plain(serverAddr))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ex.Attempts != 3 || ex.RTT != rtt || ex.Elapsed != 2*DefaultInitialInterval+rtt {
-			t.Errorf("attempts %d rtt %v elapsed %v; want 3, %v, %v", ex.Attempts, ex.RTT, ex.Elapsed, rtt, 2*DefaultInitialInterval+rtt)
+		if ex.Attempts != 3 || ex.RTT != rtt || ex.Elapsed != third+rtt {
+			t.Errorf("attempts %d rtt %v elapsed %v; want 3, %v, %v", ex.Attempts, ex.RTT, ex.Elapsed, rtt, third+rtt)
 		}
 		if p.trials != 3 || p.fails != 2 {
 			t.Errorf("pacer: %d of %d lost, want 2 of 3", p.fails, p.trials)
@@ -242,11 +244,11 @@ func TestExchangeNoReply(t *testing.T) {
 				if !errors.Is(err, ErrNoReply) {
 					t.Fatalf("got %v after %v, want ErrNoReply", err, elapsed)
 				}
-				if ex.Attempts < need || elapsed > tt.max {
+				if tt.warm && ex.Attempts < need || ex.Attempts < DefaultMinAttempts || elapsed > tt.max {
 					t.Errorf("no reply after %d attempts in %v; want ≥ %d attempts within %v", ex.Attempts, elapsed, need, tt.max)
 				}
-				if !tt.warm && elapsed != DefaultDeadAfter+time.Duration(need-1)*DefaultInitialInterval {
-					t.Errorf("cold verdict after %v, want DeadAfter past the %d-th attempt", elapsed, need)
+				if !tt.warm && elapsed != DefaultNoAnswerAfter {
+					t.Errorf("cold verdict after %v, want NoAnswerAfter (%v) of total silence", elapsed, DefaultNoAnswerAfter)
 				}
 				t.Logf("%d attempts, %v (fake time)", ex.Attempts, elapsed)
 			})

@@ -33,6 +33,16 @@ func Cleanup(ctx context.Context, prefix string) error {
 	return errors.Join(errs...)
 }
 
+// ListNamespaces returns every existing namespace whose name starts with
+// NamespacePrefix (labs of any run), e.g. to find leftovers of crashed runs.
+func ListNamespaces(ctx context.Context) ([]string, error) {
+	out, err := runCommand(ctx, "", "ip", "netns", "list")
+	if err != nil {
+		return nil, fmt.Errorf("lab: list namespaces: %w", err)
+	}
+	return matchNamespaces(string(out), strings.TrimSuffix(NamespacePrefix, "-")), nil
+}
+
 // labNamespaces lists existing namespaces named prefix + "-...".
 func labNamespaces(ctx context.Context, prefix string) ([]string, error) {
 	out, err := runCommand(ctx, "", "ip", "netns", "list")

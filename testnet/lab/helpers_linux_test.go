@@ -4,10 +4,12 @@ package lab_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/natcheck/natcheck/testnet/lab"
 )
@@ -51,9 +53,13 @@ func buildLab(ctx context.Context, t *testing.T, opts lab.Options) *lab.Lab {
 	return l
 }
 
-// TestMain removes leftovers of this run (there should be none) when the
-// tests end, even if one of them called t.Fatal midway.
+// TestMain removes the namespaces of earlier runs of this test binary whose
+// process is gone (a run killed by a timeout cannot clean up after itself),
+// and when the tests end the leftovers of this run (there should be none).
 func TestMain(m *testing.M) {
+	if lab.Available() == nil {
+		cleanupDeadRuns()
+	}
 	code := m.Run()
 	if lab.Available() == nil {
 		if err := lab.Cleanup(context.Background(), runPrefix()); err != nil {
@@ -65,3 +71,30 @@ func TestMain(m *testing.M) {
 
 // itoa formats an int.
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// cleanupDeadRuns removes namespaces named nclab-t<pid>-... whose test
+// process no longer exists. Only this file's naming scheme is touched.
+func cleanupDeadRuns() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	names, err := lab.ListNamespaces(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lab: list namespaces:", err)
+		return
+	}
+	dead := map[string]bool{}
+	for _, n := range names {
+		var pid int
+		if _, err := fmt.Sscanf(n, "nclab-t%d-", &pid); err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); errors.Is(err, os.ErrNotExist) {
+			dead[fmt.Sprintf("nclab-t%d", pid)] = true
+		}
+	}
+	for prefix := range dead {
+		if err := lab.Cleanup(ctx, prefix); err != nil {
+			fmt.Fprintln(os.Stderr, "lab: cleanup of dead run:", err)
+		}
+	}
+}

@@ -54,3 +54,10 @@ func TestMatchNamespaces(t *testing.T) {
 		})
 	}
 }
+
+func TestMatchNamespacesAllLabs(t *testing.T) {
+	got := matchNamespaces("nclab-a-srv\nnclabx-srv\nfoo\nnclab-b-cli (id: 1)\n", "nclab")
+	if len(got) != 2 || got[0] != "nclab-a-srv" || got[1] != "nclab-b-cli" {
+		t.Errorf("matchNamespaces = %v", got)
+	}
+}

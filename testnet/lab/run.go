@@ -47,6 +47,7 @@ func newCommand(ctx context.Context, stdin string, argv ...string) (*command, er
 	}
 	cmd.Stdout = f
 	cmd.Stderr = f
+	cmd.SysProcAttr = childSysProcAttr()
 	return &command{argv: argv, cmd: cmd, out: f}, nil
 }
 

@@ -86,7 +86,7 @@ func removeNamespace(ctx context.Context, ns string) error {
 			break
 		}
 		for _, pid := range pids {
-			if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+			if err := signalPID(pid, sig); err != nil {
 				return fmt.Errorf("lab: signal pid %d in %s: %w", pid, ns, err)
 			}
 		}
@@ -96,6 +96,18 @@ func removeNamespace(ctx context.Context, ns string) error {
 	}
 	if _, err := runCommand(ctx, "", "ip", "netns", "del", ns); err != nil {
 		return fmt.Errorf("lab: delete namespace: %w", err)
+	}
+	return nil
+}
+
+// signalPID sends sig to pid; a process that is already gone is fine.
+func signalPID(pid int, sig syscall.Signal) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	if err := p.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return err
 	}
 	return nil
 }

@@ -112,13 +112,31 @@ func (p *Pacer) RTT() (lo, hi time.Duration) {
 	return p.minRTT, p.maxRTT
 }
 
+// lossConfidence is the z of the one-sided 95% Wilson bound in Loss.
+const lossConfidence = 1.645
+
 // Loss is the chance that one attempt gets no answer, as the pacer uses it:
-// a Laplace estimate over the attempts whose fate is known, which starts at
-// one half and never reaches zero, so that little evidence means caution.
+// the upper end of a one-sided 95% Wilson score interval over the attempts
+// whose fate is known (1 before any). A point estimate is too low exactly
+// when few answers have come in, and a low estimate asks for too few silent
+// attempts: at 20% loss each way that read a live path as filtered about
+// once in 10⁴ tests. The bound asks for more attempts while evidence is
+// thin and converges on the measured loss as it grows.
 func (p *Pacer) Loss() float64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return float64(p.fails+1) / float64(p.trials+2)
+	return wilsonUpper(p.fails, p.trials, lossConfidence)
+}
+
+// wilsonUpper is the upper Wilson score bound for k failures in n trials.
+func wilsonUpper(k, n int, z float64) float64 {
+	if n == 0 {
+		return 1
+	}
+	nf, ph, z2 := float64(n), float64(k)/float64(n), z*z
+	centre := ph + z2/(2*nf)
+	spread := z * math.Sqrt(ph*(1-ph)/nf+z2/(4*nf*nf))
+	return min(1, (centre+spread)/(1+z2/nf))
 }
 
 // MeasuredLoss is the share of attempts with known fate that went
@@ -169,6 +187,9 @@ func (p *Pacer) window(m mode) (time.Duration, bool) {
 // loss^k <= FalseNoReply, within [MinAttempts, MaxAttempts].
 func (p *Pacer) attemptsNeeded() int {
 	q := p.Loss()
+	if q >= 1 {
+		return p.opts.MaxAttempts
+	}
 	k := int(math.Ceil(math.Log(p.opts.FalseNoReply) / math.Log(q)))
 	return min(max(k, p.opts.MinAttempts), p.opts.MaxAttempts)
 }

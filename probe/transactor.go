@@ -26,6 +26,8 @@ var (
 const (
 	maxAttempts = 64   // hard cap on the attempts of one exchange
 	maxRetired  = 4096 // finished transaction IDs remembered per socket
+	// maxReadErrors read errors in a row end a socket's read loop.
+	maxReadErrors = 64
 )
 
 type txID = [stun.TransactionIDSize]byte
@@ -96,6 +98,7 @@ func (t *Transactor) Close() error {
 func (t *Transactor) readLoop() {
 	defer close(t.done)
 	buf := make([]byte, 2048)
+	errRun := 0
 	for {
 		n, from, err := t.conn.ReadFrom(buf)
 		if errors.Is(err, io.ErrShortBuffer) {
@@ -105,11 +108,15 @@ func (t *Transactor) readLoop() {
 			continue
 		}
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) || isPermanent(err) {
+			// Only a closed socket, or one that fails again and again,
+			// ends the loop: a passing error (an ICMP port unreachable
+			// that Windows reports on unconnected sockets) must not.
+			if errRun++; errors.Is(err, net.ErrClosed) || errRun >= maxReadErrors {
 				return
 			}
 			continue
 		}
+		errRun = 0
 		at := time.Now()
 		resp, err := ParseMessage(buf[:n])
 		if err != nil {
@@ -134,12 +141,6 @@ func (t *Transactor) readLoop() {
 		default: // the exchange has more than it can use
 		}
 	}
-}
-
-// isPermanent tells read errors that end the socket from passing ones.
-func isPermanent(err error) bool {
-	var ne net.Error
-	return !errors.As(err, &ne) || !ne.Timeout()
 }
 
 // attempt is one send of an exchange.

@@ -11,6 +11,8 @@ func subcommands(f *Factory) []*cobra.Command {
 		newSimulateCmd(f, nil),
 		newGatherCmd(f, nil),
 		newServerCmd(f, nil),
+		newPairCmd(f, nil),
+		newCompareCmd(f, nil),
 		newVersionCmd(f),
 	}
 }

@@ -66,9 +66,9 @@ func natPresent(o Observations, answered []ServerObs) (Tri, []string) {
 func classifyHairpin(h HairpinObs) (Tri, Verdict) {
 	switch h.Outcome {
 	case Replied:
-		return True, Verdict{Evidence: []string{fmt.Sprintf("a request sent to our mapped address %s came back to us", h.Mapped)}}
+		return True, Verdict{Evidence: []string{fmt.Sprintf("a request sent from a second socket to our mapped address %s reached us", h.Mapped)}}
 	case NoReply:
-		return False, Verdict{Evidence: []string{fmt.Sprintf("%d request(s) sent to our mapped address %s never came back", h.Attempts, h.Mapped)}}
+		return False, Verdict{Evidence: []string{fmt.Sprintf("%d request(s) sent from a second socket to our mapped address %s never reached us", h.Attempts, h.Mapped)}}
 	case Inconclusive:
 		return NotTested, Verdict{Reason: "the run ended before hairpinning could be judged"}
 	}

@@ -13,9 +13,9 @@ func TestClassifyHairpin(t *testing.T) {
 		why  Verdict
 	}{
 		{"came back", HairpinObs{Mapped: m3, Outcome: Replied, Attempts: 1}, True,
-			Verdict{Evidence: []string{"a request sent to our mapped address 198.51.100.2:49154 came back to us"}}},
+			Verdict{Evidence: []string{"a request sent from a second socket to our mapped address 198.51.100.2:49154 reached us"}}},
 		{"never came back", HairpinObs{Mapped: m3, Outcome: NoReply, Attempts: 5}, False,
-			Verdict{Evidence: []string{"5 request(s) sent to our mapped address 198.51.100.2:49154 never came back"}}},
+			Verdict{Evidence: []string{"5 request(s) sent from a second socket to our mapped address 198.51.100.2:49154 never reached us"}}},
 		{"run ended first", HairpinObs{Mapped: m3, Outcome: Inconclusive, Attempts: 2}, NotTested,
 			Verdict{Reason: "the run ended before hairpinning could be judged"}},
 		{"no mapped address", HairpinObs{}, NotTested,

@@ -71,8 +71,8 @@ type FilteringObs struct {
 	ChangePort   ChangeObs      // test III
 }
 
-// HairpinObs is RFC 5780 §4.5: a Binding request sent to the socket's own
-// mapped address, and whether it came back.
+// HairpinObs is RFC 5780 §4.5: Binding requests sent from a second socket
+// to the first socket's mapped address, and whether they reached it.
 type HairpinObs struct {
 	Mapped   netip.AddrPort
 	Outcome  Outcome

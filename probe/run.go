@@ -229,8 +229,10 @@ func changeObs(ex Exchange, err error) natclass.ChangeObs {
 	return c
 }
 
-// hairpin runs RFC 5780 §4.5 on a fresh socket: learn the mapping from the
-// first server that answers, then send to it and see whether it comes back.
+// hairpin runs RFC 5780 §4.5: learn socket t's mapping from the first
+// server that answers, then send Binding requests to that mapping from a
+// second fresh socket and see whether they arrive at t — as a second host
+// behind the same NAT would reach this one through its public address.
 func (r *run) hairpin(ctx context.Context, t *Transactor) (natclass.HairpinObs, natclass.PortSample) {
 	var h natclass.HairpinObs
 	ex, err := r.firstAnswer(ctx, t)
@@ -245,7 +247,11 @@ func (r *run) hairpin(ctx context.Context, t *Transactor) (natclass.HairpinObs, 
 	if !h.Mapped.IsValid() {
 		return h, sample
 	}
-	hx, err := t.exchange(ctx, r.pacer, request{dst: h.Mapped, mode: modeMaybeSilent, accept: ownRequest, local: true})
+	from, err := r.open(0)
+	if err != nil {
+		return h, sample
+	}
+	hx, err := from.exchange(ctx, r.pacer, request{dst: h.Mapped, mode: modeMaybeSilent, accept: ownRequest, local: true, also: t})
 	h.Attempts = hx.Attempts
 	switch {
 	case err == nil:

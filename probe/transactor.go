@@ -168,6 +168,9 @@ type request struct {
 	// local: the answer does not cross the path to the servers (a hairpin
 	// comes back from the NAT), so its RTT must not feed the Pacer.
 	local bool
+	// also: another socket whose arrivals count for this exchange too (the
+	// hairpin test sends from one socket and listens on another).
+	also *Transactor
 }
 
 // exchange sends a Binding request to q.dst, each attempt with a new
@@ -178,21 +181,17 @@ func (t *Transactor) exchange(ctx context.Context, p *Pacer, q request) (Exchang
 	ch := make(chan Reply, 8)
 	var sent []attempt
 	defer func() {
-		t.mu.Lock()
-		for _, a := range sent {
-			delete(t.wait, a.id)
-			if len(t.retired) < maxRetired {
-				t.retired[a.id] = struct{}{}
-			}
+		t.retire(sent)
+		if q.also != nil {
+			q.also.retire(sent)
 		}
-		t.mu.Unlock()
 	}()
 	ex := Exchange{Dst: dst}
 	next := time.Now()
 	for {
 		now := time.Now()
 		if !now.Before(next) && len(sent) < maxAttempts {
-			a, err := t.send(dst, ch, q.extra)
+			a, err := t.send(dst, ch, q.extra, q.also)
 			if err != nil {
 				return ex, err
 			}
@@ -301,26 +300,48 @@ func silence(p *Pacer, m mode, sent []attempt, now time.Time) (verdictAt time.Ti
 	return verdictAt, false
 }
 
-// send writes one attempt with a fresh transaction ID, registered to ch.
-func (t *Transactor) send(dst netip.AddrPort, ch chan Reply, extra []stun.Setter) (attempt, error) {
+// send writes one attempt with a fresh transaction ID, registered to ch on
+// this socket and, when also is set, on that one too.
+func (t *Transactor) send(dst netip.AddrPort, ch chan Reply, extra []stun.Setter, also *Transactor) (attempt, error) {
 	setters := append([]stun.Setter{stun.TransactionID, stun.BindingRequest}, extra...)
 	setters = append(setters, stun.Fingerprint)
 	req, err := stun.Build(setters...)
 	if err != nil {
 		return attempt{}, fmt.Errorf("build request: %w", err)
 	}
-	t.mu.Lock()
-	t.wait[req.TransactionID] = ch
-	t.mu.Unlock()
 	a := attempt{id: req.TransactionID, at: time.Now()}
+	t.register(a.id, ch)
+	if also != nil {
+		also.register(a.id, ch)
+	}
 	if _, err := t.conn.WriteTo(req.Raw, net.UDPAddrFromAddrPort(dst)); err != nil {
-		t.mu.Lock()
-		delete(t.wait, req.TransactionID)
-		t.mu.Unlock()
+		t.retire([]attempt{a})
+		if also != nil {
+			also.retire([]attempt{a})
+		}
 		return a, fmt.Errorf("send to %s: %w", dst, err)
 	}
 	t.sent.Add(1)
 	return a, nil
+}
+
+func (t *Transactor) register(id txID, ch chan Reply) {
+	t.mu.Lock()
+	t.wait[id] = ch
+	t.mu.Unlock()
+}
+
+// retire forgets the attempts' IDs, remembering them (bounded) so that a
+// late answer is told from a foreign one.
+func (t *Transactor) retire(sent []attempt) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, a := range sent {
+		delete(t.wait, a.id)
+		if len(t.retired) < maxRetired {
+			t.retired[a.id] = struct{}{}
+		}
+	}
 }
 
 func gateOpen(g <-chan struct{}) bool {

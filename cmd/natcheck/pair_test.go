@@ -19,6 +19,7 @@ import (
 	"github.com/natcheck/natcheck/probe/rendezvous"
 	"github.com/natcheck/natcheck/report"
 	"github.com/natcheck/natcheck/testnet"
+	"github.com/pion/transport/v4/vnet"
 	"github.com/spf13/cobra"
 )
 
@@ -139,14 +140,11 @@ func TestPairCommandRendezvous(t *testing.T) {
 		args := append([]string{"pair", "--rendezvous", "http://rendezvous.test", "--room", "lab", "--token", "room-secret"}, pairWorldArgs(w)...)
 		runs := make([]hostRun, 2)
 		var wg sync.WaitGroup
-		for i, n := range []any{w.A, w.B} {
+		for i, n := range []*vnet.Net{w.A, w.B} {
+			f, out, errOut := testFactory(t) // vnet.NewNet is not safe for concurrent use
+			f.Net = n
 			wg.Go(func() {
 				time.Sleep(time.Duration(i) * 10 * time.Second) // A classifies and joins first
-				f, out, errOut := testFactory(t)
-				f.Net = w.A
-				if n == any(w.B) {
-					f.Net = w.B
-				}
 				runs[i].code = execute(context.Background(), pairHost(f, hc), args, f.IO)
 				runs[i].out, runs[i].errOut = out.String(), errOut.String()
 			})
@@ -221,10 +219,10 @@ func TestPairCommandTokens(t *testing.T) {
 		fa.Net, fa.IO.In = w.A, stdinR
 		var answerer hostRun
 		answered := make(chan struct{})
+		fb, outB, errB := testFactory(t)
+		fb.Net = w.B
 		fa.IO.ErrOut = &tokenTap{act: func(offer string) { // the offer reaches B's command line
 			defer close(answered)
-			fb, outB, errB := testFactory(t)
-			fb.Net = w.B
 			fb.IO.ErrOut = io.MultiWriter(errB, &tokenTap{act: func(answer string) { // the answer is pasted on A
 				_, _ = io.WriteString(stdinW, answer+"\n")
 			}})
@@ -237,10 +235,13 @@ func TestPairCommandTokens(t *testing.T) {
 		if code != ExitOK || answerer.code != ExitOK {
 			t.Fatalf("offerer exit %d; answerer exit %d\n%s", code, answerer.code, answerer.errOut)
 		}
-		a, errA := report.ParsePair(strings.NewReader(outA.String()))
-		b, errB := report.ParsePair(strings.NewReader(answerer.out))
-		if errA != nil || errB != nil {
-			t.Fatalf("%v %v", errA, errB)
+		a, err := report.ParsePair(strings.NewReader(outA.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := report.ParsePair(strings.NewReader(answerer.out))
+		if err != nil {
+			t.Fatal(err)
 		}
 		if !a.Direct || !a.Relay || a.Prediction.Outcome != "hole-punching" || b.Verdict != a.Verdict || len(b.Pairs) != len(a.Pairs) {
 			t.Errorf("A: direct=%v relay=%v %s %q; B: %q", a.Direct, a.Relay, a.Prediction.Outcome, a.Verdict, b.Verdict)

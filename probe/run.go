@@ -55,63 +55,51 @@ func (r *run) open(port uint16) (*Transactor, error) {
 	return t, nil
 }
 
+// sockets are one run's fresh sockets, opened before the first send in a
+// fixed order so that the port samples come in the order the NAT saw them.
+type sockets struct {
+	survey  *Transactor
+	hairpin *Transactor   // nil if it could not be opened
+	filter  []*Transactor // per server; nil where it could not be opened
+}
+
+func (r *run) openSockets() (sockets, error) {
+	var s sockets
+	var err error
+	if s.survey, err = r.open(r.opts.BindPort); err != nil {
+		return s, err
+	}
+	s.hairpin, _ = r.open(0)
+	s.filter = make([]*Transactor, len(r.servers))
+	for i := range r.servers {
+		s.filter[i], _ = r.open(0)
+	}
+	return s, nil
+}
+
+// results collect what the concurrent tests found, one slot per test, so
+// that no test waits on another to record its answer.
+type results struct {
+	servers   []natclass.ServerObs
+	mapping   []*natclass.MappingObs
+	filtering []natclass.FilteringObs
+	hairpin   natclass.HairpinObs
+	ports     []natclass.PortSample // survey, filtering sockets, hairpin
+}
+
 func (r *run) do(ctx context.Context, fr *FamilyResult) {
-	obs := &fr.Observations
-	obs.LocalAddrs = r.local
-	obs.Servers = make([]natclass.ServerObs, len(r.servers))
-	obs.Filtering = make([]natclass.FilteringObs, len(r.servers))
-	// Open every socket before the first send, in a fixed order, so the port
-	// samples come in the order the NAT saw them.
-	survey, err := r.open(r.opts.BindPort)
+	n := len(r.servers)
+	res := results{servers: make([]natclass.ServerObs, n), mapping: make([]*natclass.MappingObs, n),
+		filtering: make([]natclass.FilteringObs, n), ports: make([]natclass.PortSample, n+2)}
+	socks, err := r.openSockets()
 	if err != nil {
 		for i, s := range r.servers {
-			obs.Servers[i] = natclass.ServerObs{Name: s.name, Address: s.addr, Error: err.Error()}
+			res.servers[i] = natclass.ServerObs{Name: s.name, Address: s.addr, Error: err.Error()}
 		}
-		return
+	} else {
+		r.launch(ctx, socks, &res)
 	}
-	obs.Survey = survey.LocalAddr()
-	hair, herr := r.open(0)
-	filt := make([]*Transactor, len(r.servers))
-	ferr := make([]error, len(r.servers))
-	for i := range r.servers {
-		filt[i], ferr[i] = r.open(0)
-	}
-	samples := make([]natclass.PortSample, 1+len(r.servers)+1)
-	var mappings []natclass.MappingObs
-	var mmu sync.Mutex
-	var wg sync.WaitGroup
-	for i, s := range r.servers {
-		wg.Go(func() {
-			so, mo := r.surveyOne(ctx, survey, s)
-			obs.Servers[i] = so
-			if mo != nil {
-				mmu.Lock()
-				mappings = append(mappings, *mo)
-				mmu.Unlock()
-			}
-		})
-		if ferr[i] == nil {
-			wg.Go(func() {
-				obs.Filtering[i], samples[1+i] = r.filtering(ctx, filt[i], s)
-			})
-		}
-	}
-	if herr == nil {
-		wg.Go(func() { obs.Hairpin, samples[len(samples)-1] = r.hairpin(ctx, hair) })
-	}
-	wg.Wait()
-	for _, so := range obs.Servers {
-		if so.Answered && so.Mapped.IsValid() {
-			samples[0] = natclass.PortSample{Local: survey.LocalAddr(), Mapped: so.Mapped}
-			break
-		}
-	}
-	for _, s := range samples {
-		if s.Mapped.IsValid() {
-			obs.Ports = append(obs.Ports, s)
-		}
-	}
-	obs.Mapping = orderMappings(mappings, r.servers)
+	fr.Observations = r.observations(socks, res)
 	for _, t := range r.sockets {
 		_ = t.Close()
 		fr.Counters = fr.Counters.Add(t.Counters())
@@ -120,17 +108,45 @@ func (r *run) do(ctx context.Context, fr *FamilyResult) {
 	fr.Loss = r.pacer.MeasuredLoss()
 }
 
-// orderMappings puts the mapping tests in the configured server order.
-func orderMappings(ms []natclass.MappingObs, servers []target) []natclass.MappingObs {
-	var out []natclass.MappingObs
-	for _, s := range servers {
-		for _, m := range ms {
-			if m.Server == s.addr {
-				out = append(out, m)
-			}
+// launch runs every test at once and waits for all of them.
+func (r *run) launch(ctx context.Context, socks sockets, res *results) {
+	var wg sync.WaitGroup
+	for i, s := range r.servers {
+		wg.Go(func() { res.servers[i], res.mapping[i] = r.surveyOne(ctx, socks.survey, s) })
+		if socks.filter[i] != nil {
+			wg.Go(func() { res.filtering[i], res.ports[1+i] = r.filtering(ctx, socks.filter[i], s) })
 		}
 	}
-	return out
+	if socks.hairpin != nil {
+		wg.Go(func() { res.hairpin, res.ports[len(res.ports)-1] = r.hairpin(ctx, socks.hairpin) })
+	}
+	wg.Wait()
+}
+
+// observations turns the results into natclass's input.
+func (r *run) observations(socks sockets, res results) natclass.Observations {
+	obs := natclass.Observations{LocalAddrs: r.local, Servers: res.servers, Filtering: res.filtering, Hairpin: res.hairpin}
+	if socks.survey == nil {
+		return obs
+	}
+	obs.Survey = socks.survey.LocalAddr()
+	for _, so := range res.servers {
+		if so.Answered && so.Mapped.IsValid() {
+			res.ports[0] = natclass.PortSample{Local: obs.Survey, Mapped: so.Mapped}
+			break
+		}
+	}
+	for _, p := range res.ports {
+		if p.Mapped.IsValid() {
+			obs.Ports = append(obs.Ports, p)
+		}
+	}
+	for _, m := range res.mapping {
+		if m != nil {
+			obs.Mapping = append(obs.Mapping, *m)
+		}
+	}
+	return obs
 }
 
 // surveyOne asks one server for our mapping on the survey socket and, when

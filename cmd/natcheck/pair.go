@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/natcheck/natcheck/natclass"
@@ -205,7 +208,7 @@ func runPair(ctx context.Context, o *PairOptions) error {
 	}
 	popts := pair.Options{Net: n, URLs: urls, NAT: o.classify(ctx, n)}
 	if o.Verbose {
-		popts.Progress, popts.Logger = progressTo(o.IO.ErrOut), pionLogTo(o.IO.ErrOut)
+		popts.Progress, popts.Logger = progressTo(o.IO.ErrOut), pionLogTo(o.redacted(o.IO.ErrOut))
 	}
 	sig, done, err := o.signaler(ctx, &popts)
 	if err != nil {
@@ -318,6 +321,38 @@ func (a answerSignaler) Receive(context.Context) (pair.Description, error) { ret
 
 func (a answerSignaler) Send(ctx context.Context, d pair.Description) error {
 	return pair.TokenSignaler{Show: a.show}.Send(ctx, d)
+}
+
+// redacted wraps w so that neither the TURN passwords nor the rendezvous
+// token can reach it through pion's log lines.
+func (o *PairOptions) redacted(w io.Writer) io.Writer {
+	var secrets []string
+	for _, t := range o.TURN {
+		secrets = append(secrets, t.Password)
+	}
+	if o.Token != "" {
+		secrets = append(secrets, o.Token)
+	}
+	return &redactWriter{w: w, secrets: secrets}
+}
+
+type redactWriter struct {
+	mu      sync.Mutex
+	w       io.Writer
+	secrets []string
+}
+
+func (r *redactWriter) Write(p []byte) (int, error) {
+	s := string(p)
+	for _, secret := range r.secrets {
+		s = strings.ReplaceAll(s, secret, "[redacted]")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := io.WriteString(r.w, s); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func deadlineOf(ctx context.Context) time.Time {

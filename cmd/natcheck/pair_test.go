@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/natcheck/natcheck/natclass"
+	"github.com/natcheck/natcheck/probe/gather"
 	"github.com/natcheck/natcheck/probe/pair"
 	"github.com/natcheck/natcheck/probe/rendezvous"
 	"github.com/natcheck/natcheck/report"
@@ -137,7 +138,7 @@ func TestPairCommandRendezvous(t *testing.T) {
 		}
 		defer w.Close()
 		hc := &http.Client{Transport: inProcessHTTP{rendezvous.NewHandler(rendezvous.Options{Token: "room-secret"})}}
-		args := append([]string{"pair", "--rendezvous", "http://rendezvous.test", "--room", "lab", "--token", "room-secret"}, pairWorldArgs(w)...)
+		args := append([]string{"pair", "--verbose", "--rendezvous", "http://rendezvous.test", "--room", "lab", "--token", "room-secret"}, pairWorldArgs(w)...)
 		runs := make([]hostRun, 2)
 		var wg sync.WaitGroup
 		for i, n := range []*vnet.Net{w.A, w.B} {
@@ -157,6 +158,9 @@ func TestPairCommandRendezvous(t *testing.T) {
 			}
 			if strings.Contains(r.out+r.errOut, w.URLs()[1].Password) || strings.Contains(r.out+r.errOut, "room-secret") {
 				t.Errorf("host %d printed a secret", i)
+			}
+			if !strings.Contains(r.errOut, "natcheck: checking") {
+				t.Errorf("host %d: no progress on stderr with --verbose:\n%s", i, r.errOut)
 			}
 			if docs[i], err = report.ParsePair(strings.NewReader(r.out)); err != nil {
 				t.Fatalf("host %d: %v\n%s", i, err, r.out)
@@ -247,4 +251,16 @@ func TestPairCommandTokens(t *testing.T) {
 			t.Errorf("A: direct=%v relay=%v %s %q; B: %q", a.Direct, a.Relay, a.Prediction.Outcome, a.Verdict, b.Verdict)
 		}
 	})
+}
+
+func TestPairRedactsSecrets(t *testing.T) {
+	var b bytes.Buffer
+	o := &PairOptions{Token: "room-secret", TURN: []gather.TURNServer{{URL: "turn:x", User: "u", Password: "turn-pw"}}}
+	w := o.redacted(&b)
+	if _, err := io.WriteString(w, "ice INFO: user u password turn-pw, token room-secret\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "ice INFO: user u password [redacted], token [redacted]\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }

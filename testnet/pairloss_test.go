@@ -35,7 +35,13 @@ func TestPairLoss(t *testing.T) {
 				}
 				t.Logf("in %v: direct=%v relay=%v, %d echo packets lost, B view %s", took, a.Direct, a.Relay, lost, b.View)
 				if !a.Direct || !a.Relay || a.Agree != natclass.True || b.View != pair.ViewControlling {
-					t.Errorf("direct=%v relay=%v agree=%s; B view %s", a.Direct, a.Relay, a.Agree, b.View)
+					t.Errorf("direct=%v relay=%v agree=%s; B view %s notes %q", a.Direct, a.Relay, a.Agree, b.View, a.Notes)
+					for _, r := range []pair.Result{a, b} {
+						t.Logf("view %s window %v duration %v", r.View, r.Window, r.Duration)
+						for _, p := range r.Pairs {
+							t.Logf("%s %s req=%d resp=%d peer=%d", pairLine(p), p.State, p.Requests, p.Responses, p.PeerChecks)
+						}
+					}
 				}
 			})
 		})

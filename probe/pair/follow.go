@@ -17,7 +17,7 @@ func (s *Session) follow(ctx context.Context, peer Description) (Result, error) 
 	defer timer.Stop()
 	tick := time.NewTicker(s.o.CheckInterval)
 	defer tick.Stop()
-	hopeless := peerWindow + s.o.PeerDelay + 2*s.o.RTTAllowance + 4*s.o.CheckInterval
+	hopeless := peerWindow + s.o.PeerDelay + s.grace() + s.o.RTTAllowance
 	var asm assembler
 	for {
 		select {
@@ -67,7 +67,7 @@ func (s *Session) follow(ctx context.Context, peer Description) (Result, error) 
 func (s *Session) followWait(peerWindow time.Duration) time.Duration {
 	o := s.o
 	burst := time.Duration(max(o.Burst, 0))*o.BurstInterval + 4*o.RTTAllowance
-	return peerWindow + 2*o.RTTAllowance + 4*o.CheckInterval + 2*burst + 4*o.RTTAllowance + o.PeerDelay
+	return peerWindow + s.grace() + 2*burst + 4*o.RTTAllowance + o.PeerDelay
 }
 
 // ownResult is the controlled side's own result when no report came: a

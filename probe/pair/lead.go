@@ -39,25 +39,33 @@ func (s *Session) lead(ctx context.Context, peer Description) (Result, error) {
 	return r, nil
 }
 
-// awaitVerdicts polls the pairs until one is selected, or the window has
-// passed with every pair failed, or the window and the nomination's round
-// trip have passed.
+// turnStall is how long pion can stop checking: it creates TURN
+// permissions (RFC 8656 §9) inside the agent's loop, so while a lost
+// CreatePermission is retransmitted (pion/turn: 200, 400, 800 ms) that side
+// neither checks nor answers. Its pairs and the peer's fail meanwhile, and
+// come back when the queued checks are answered.
+const turnStall = 1400 * time.Millisecond
+
+// grace is how long after the window a verdict may still change: the
+// nomination's round trip, a few rounds of checks, and a stalled peer.
+func (s *Session) grace() time.Duration {
+	return 2*s.o.RTTAllowance + 4*s.o.CheckInterval + turnStall
+}
+
+// awaitVerdicts polls the pairs until one is selected, or the window and
+// the grace have passed.
 func (s *Session) awaitVerdicts(ctx context.Context) ([]snap, error) {
-	grace := 2*s.o.RTTAllowance + 4*s.o.CheckInterval
+	grace := s.grace()
 	tick := time.NewTicker(s.o.CheckInterval)
 	defer tick.Stop()
 	for {
 		ps := s.snapshot()
-		elapsed := time.Since(s.start)
-		all, anyOK := settled(ps)
 		switch {
 		case len(ps) > s.pairCap:
 			return ps, nil
 		case selected(ps):
 			return ps, nil
-		case elapsed >= s.window && all && !anyOK:
-			return ps, nil
-		case elapsed >= s.window+grace:
+		case time.Since(s.start) >= s.window+grace:
 			return ps, nil
 		}
 		select {

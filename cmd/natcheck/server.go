@@ -22,6 +22,9 @@ type ServerOptions struct {
 	LogJSON       bool
 	LogLevel      slog.Level
 	TURN          *turnserver.Options // nil: no TURN server
+	// Rendezvous serves the pair test's signaling (HTTP long-poll) when
+	// Listen is set; Token is the shared secret, never logged.
+	Rendezvous struct{ Listen, Token string }
 }
 
 // serverFlags are the flag values before validation.
@@ -33,6 +36,7 @@ type serverFlags struct {
 	relayPorts         string
 	turnTCP            bool
 	turn               turnserver.Options
+	rendezvousToken    string
 }
 
 // newServerCmd is `natcheck server`: the RFC 5780 responder, and with
@@ -42,8 +46,8 @@ func newServerCmd(f *Factory, runF func(context.Context, *ServerOptions) error) 
 	opts := &ServerOptions{IO: f.IO, Net: f.Net}
 	var fl serverFlags
 	cmd := &cobra.Command{
-		Use:   "server --primary IP [--alternate IP]",
-		Short: "Run an RFC 5780 STUN server (and optionally TURN)",
+		Use:   "server --primary IP [--alternate IP] | --rendezvous-listen ADDR",
+		Short: "Run an RFC 5780 STUN server (and optionally TURN and the pair-test rendezvous)",
 		Long: `server answers STUN Binding requests as an RFC 5780 NAT behaviour discovery
 server: on a primary and an alternate IP, each on two ports, with XOR-MAPPED-ADDRESS,
 MAPPED-ADDRESS, OTHER-ADDRESS, RESPONSE-ORIGIN, SOFTWARE and FINGERPRINT, and
@@ -62,15 +66,24 @@ allocations per user. Give the password as NAME:PASSWORD or, to keep it out of
 the process list, as NAME with the password in ` + turnPasswordEnv + `.
 Passwords are never logged.
 
+With --rendezvous-listen it serves the rendezvous that "natcheck pair
+--rendezvous" uses (HTTP long-poll; rooms of two that expire; bounded message
+sizes), alone or beside the STUN server. Only peers with the shared token
+(--rendezvous-token or, better, ` + pairTokenEnv + `) may join.
+
 Exit codes: 0 after SIGINT or SIGTERM, 2 for a usage error, 4 when a socket
 cannot be opened.`,
 		Example: `  natcheck server --primary 203.0.113.10 --alternate 203.0.113.11
   natcheck server --primary 203.0.113.10 --rate 0 --metrics-listen 127.0.0.1:9478
   ` + turnPasswordEnv + `=s3cret natcheck server --primary 203.0.113.10 --alternate 203.0.113.11 \
-      --turn-user alice --turn-realm example.org --relay-ports 50000-50999`,
+      --turn-user alice --turn-realm example.org --relay-ports 50000-50999
+  ` + pairTokenEnv + `=… natcheck server --rendezvous-listen :8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.resolve(cmd, &fl, os.Getenv(turnPasswordEnv)); err != nil {
+				return err
+			}
+			if err := opts.resolveRendezvous(&fl, os.Getenv(pairTokenEnv)); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -80,7 +93,7 @@ cannot be opened.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&fl.primary, "primary", "", "primary IP to serve on (required)")
+	fs.StringVar(&fl.primary, "primary", "", "primary IP to serve STUN on (required unless only --rendezvous-listen)")
 	fs.StringVar(&fl.alternate, "alternate", "", "alternate IP; without it the server runs in port-only mode")
 	fs.Uint16Var(&opts.Layout.Port, "port", 3478, "primary port")
 	fs.Uint16Var(&opts.Layout.AltPort, "alt-port", 3479, "alternate port")
@@ -98,5 +111,7 @@ cannot be opened.`,
 	fs.StringVar(&fl.relayPorts, "relay-ports", "49152-65535", "TURN relay port range MIN-MAX on the primary IP")
 	fs.IntVar(&fl.turn.Quota, "turn-quota", turnserver.DefaultQuota, "live TURN allocations allowed per user (more get 486)")
 	fs.IntVar(&fl.turn.MaxTCPConns, "turn-max-conns", turnserver.DefaultMaxTCPConns, "TURN TCP connections served at once")
+	fs.StringVar(&opts.Rendezvous.Listen, "rendezvous-listen", "", "serve the pair-test rendezvous (HTTP) at HOST:PORT")
+	fs.StringVar(&fl.rendezvousToken, "rendezvous-token", "", "rendezvous shared token (prefer the "+pairTokenEnv+" environment variable)")
 	return cmd
 }

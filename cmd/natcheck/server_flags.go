@@ -18,6 +18,13 @@ var turnOnlyFlags = []string{"turn-realm", "turn-port", "turn-tcp", "relay-ports
 // resolve validates the flags into o; envPassword is the password for
 // --turn-user names given without one. No error quotes a --turn-user value.
 func (o *ServerOptions) resolve(cmd *cobra.Command, fl *serverFlags, envPassword string) error {
+	if fl.primary == "" && cmd.Flags().Changed("rendezvous-listen") {
+		// The rendezvous alone: no STUN, so no TURN beside it either.
+		if len(fl.turnUsers) > 0 {
+			return usageErrorf("--turn-user needs --primary")
+		}
+		return o.resolveLogs(fl)
+	}
 	if err := o.resolveLayout(fl); err != nil {
 		return err
 	}
@@ -27,6 +34,14 @@ func (o *ServerOptions) resolve(cmd *cobra.Command, fl *serverFlags, envPassword
 	if o.Limit.Burst < 1 || o.Limit.MaxSources < 1 {
 		return usageErrorf("--burst and --max-sources must be positive")
 	}
+	if err := o.resolveLogs(fl); err != nil {
+		return err
+	}
+	return o.resolveTURN(cmd, fl, envPassword)
+}
+
+// resolveLogs reads the log and metrics flags.
+func (o *ServerOptions) resolveLogs(fl *serverFlags) error {
 	if fl.logFormat != "text" && fl.logFormat != "json" {
 		return usageErrorf("--log-format %q: want text or json", fl.logFormat)
 	}
@@ -39,12 +54,34 @@ func (o *ServerOptions) resolve(cmd *cobra.Command, fl *serverFlags, envPassword
 			return usageErrorf("--metrics-listen %q: want HOST:PORT", o.MetricsListen)
 		}
 	}
-	return o.resolveTURN(cmd, fl, envPassword)
+	return nil
+}
+
+// resolveRendezvous checks the rendezvous flags; envToken is NATCHECK_TOKEN.
+// No error quotes the token.
+func (o *ServerOptions) resolveRendezvous(fl *serverFlags, envToken string) error {
+	if o.Rendezvous.Listen == "" {
+		if fl.rendezvousToken != "" {
+			return usageErrorf("--rendezvous-token needs --rendezvous-listen")
+		}
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(o.Rendezvous.Listen); err != nil {
+		return usageErrorf("--rendezvous-listen %q: want HOST:PORT", o.Rendezvous.Listen)
+	}
+	o.Rendezvous.Token = fl.rendezvousToken
+	if o.Rendezvous.Token == "" {
+		o.Rendezvous.Token = envToken
+	}
+	if o.Rendezvous.Token == "" {
+		return usageErrorf("--rendezvous-listen needs a shared token: set %s or --rendezvous-token", pairTokenEnv)
+	}
+	return nil
 }
 
 func (o *ServerOptions) resolveLayout(fl *serverFlags) error {
 	if fl.primary == "" {
-		return usageErrorf("--primary is required")
+		return usageErrorf("--primary is required (or --rendezvous-listen alone)")
 	}
 	var err error
 	if o.Layout.Primary, err = netip.ParseAddr(fl.primary); err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/natcheck/natcheck/probe/rendezvous"
 	"github.com/natcheck/natcheck/probe/responder"
 	"github.com/natcheck/natcheck/probe/responder/metrics"
 	"github.com/natcheck/natcheck/probe/turnserver"
@@ -22,12 +23,21 @@ const metricsShutdownTimeout = 5 * time.Second
 func runServer(ctx context.Context, o *ServerOptions) error {
 	log := newServerLogger(o)
 	m := metrics.New()
-	srv, err := startResponder(o, m, log)
-	if err != nil {
-		return withCode(ExitFailure, err)
+	if o.Layout.Primary.IsValid() {
+		srv, err := startResponder(o, m, log)
+		if err != nil {
+			return withCode(ExitFailure, err)
+		}
+		defer closeLogged(log, "stun responder", srv.Close)
+		logLayout(log, o.Layout)
 	}
-	defer closeLogged(log, "stun responder", srv.Close)
-	logLayout(log, o.Layout)
+	if o.Rendezvous.Listen != "" {
+		stop, err := serveRendezvous(ctx, o.Rendezvous.Listen, o.Rendezvous.Token, log)
+		if err != nil {
+			return withCode(ExitFailure, err)
+		}
+		defer stop()
+	}
 	if o.TURN != nil {
 		ts, err := startTURN(o, m, log)
 		if err != nil {
@@ -45,6 +55,25 @@ func runServer(ctx context.Context, o *ServerOptions) error {
 	<-ctx.Done()
 	log.Info("shutting down", "cause", context.Cause(ctx).Error())
 	return nil
+}
+
+// serveRendezvous serves the pair-test rendezvous until stop; it logs the
+// address, never the token.
+func serveRendezvous(ctx context.Context, addr, token string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("rendezvous: %w", err)
+	}
+	log.Info("rendezvous listening", "listen", ln.Addr().String())
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := rendezvous.Serve(sctx, ln, rendezvous.Options{Token: token}); err != nil && sctx.Err() == nil {
+			log.Error("rendezvous stopped", "err", err.Error())
+		}
+	}()
+	return func() { cancel(); <-done; log.Info("rendezvous stopped") }, nil
 }
 
 // startResponder runs the RFC 5780 responder with the rate limit and the

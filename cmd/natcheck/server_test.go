@@ -118,10 +118,15 @@ func TestServerFlagErrors(t *testing.T) {
 		{"turn port taken", []string{"--primary", "203.0.113.10", "--turn-user", "a:s3cret", "--turn-port", "3479"}, "--turn-port 3479 is taken by the STUN responder"},
 		{"zero quota", []string{"--primary", "203.0.113.10", "--turn-user", "a:s3cret", "--turn-quota", "0"}, "--turn-quota and --turn-max-conns must be positive"},
 		{"argument", []string{"--primary", "203.0.113.10", "now"}, `unknown command "now" for "server"`},
+		{"rendezvous without token", []string{"--rendezvous-listen", "127.0.0.1:8080"}, "--rendezvous-listen needs a shared token: set NATCHECK_TOKEN or --rendezvous-token"},
+		{"rendezvous address", []string{"--rendezvous-listen", "8080", "--rendezvous-token", "s3cret"}, `--rendezvous-listen "8080": want HOST:PORT`},
+		{"token without rendezvous", []string{"--primary", "203.0.113.10", "--rendezvous-token", "s3cret"}, "--rendezvous-token needs --rendezvous-listen"},
+		{"turn without primary", []string{"--rendezvous-listen", "127.0.0.1:8080", "--rendezvous-token", "t", "--turn-user", "a:s3cret"}, "--turn-user needs --primary"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(turnPasswordEnv, "")
+			t.Setenv(pairTokenEnv, "")
 			_, err := parseServer(t, tt.args)
 			if err == nil {
 				t.Fatal("no error")

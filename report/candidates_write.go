@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,7 +13,7 @@ import (
 func WriteGather(w io.Writer, g GatherReport, f Format) error {
 	switch f {
 	case FormatJSON, FormatJSONL:
-		return encodeCandidatesJSON(w, g, f)
+		return encodeJSON(w, g, f)
 	case FormatText:
 		return writeCandidatesText(w, g.Candidates, fmt.Sprintf("duration: %.1fms\n", g.DurationMs))
 	case FormatTable:
@@ -28,25 +27,13 @@ func WriteGather(w io.Writer, g GatherReport, f Format) error {
 func WriteCandidates(w io.Writer, c Candidates, f Format) error {
 	switch f {
 	case FormatJSON, FormatJSONL:
-		return encodeCandidatesJSON(w, c, f)
+		return encodeJSON(w, c, f)
 	case FormatText:
 		return writeCandidatesText(w, c, "")
 	case FormatTable:
 		return writeCandidatesTable(w, c, "")
 	}
 	return fmt.Errorf("%w %q", ErrFormat, string(f))
-}
-
-func encodeCandidatesJSON(w io.Writer, v any, f Format) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	if f == FormatJSON {
-		enc.SetIndent("", "  ")
-	}
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("%s: %w", f, err)
-	}
-	return nil
 }
 
 // writeCandidatesText writes "key: value" lines, advice first; tail ends it.

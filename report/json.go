@@ -6,24 +6,17 @@ import (
 	"io"
 )
 
-// writeJSON writes r as one indented document.
-func writeJSON(w io.Writer, r Report) error {
+// encodeJSON writes v as one document: indented for FormatJSON, one
+// compact line for FormatJSONL (periodic runs appending to one file).
+// Every document natcheck prints goes through it.
+func encodeJSON(w io.Writer, v any, f Format) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("json: %w", err)
+	if f == FormatJSON {
+		enc.SetIndent("", "  ")
 	}
-	return nil
-}
-
-// writeJSONL writes r as one compact line, for periodic runs appending to
-// one file.
-func writeJSONL(w io.Writer, r Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("%s: %w", f, err)
 	}
 	return nil
 }

@@ -186,25 +186,13 @@ func pairVerdict(p PairReport) string {
 func WritePair(w io.Writer, p PairReport, f Format) error {
 	switch f {
 	case FormatJSON, FormatJSONL:
-		return encodePairJSON(w, p, f)
+		return encodeJSON(w, p, f)
 	case FormatText:
 		return writePairText(w, p)
 	case FormatTable:
 		return writePairTable(w, p)
 	}
 	return fmt.Errorf("%w %q", ErrFormat, string(f))
-}
-
-func encodePairJSON(w io.Writer, v any, f Format) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	if f == FormatJSON {
-		enc.SetIndent("", "  ")
-	}
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("%s: %w", f, err)
-	}
-	return nil
 }
 
 func (c PairCandidate) String() string { return fmt.Sprintf("%s %s:%d", c.Type, c.Address, c.Port) }
@@ -398,7 +386,7 @@ func compareVerdict(p natclass.Prediction) string {
 func WriteCompare(w io.Writer, c CompareReport, f Format) error {
 	switch f {
 	case FormatJSON, FormatJSONL:
-		return encodePairJSON(w, c, f)
+		return encodeJSON(w, c, f)
 	case FormatText:
 		_, err := fmt.Fprintf(w, "verdict: %s\na: %s, %s\nb: %s, %s\nprediction: %s: %s\n", c.Verdict,
 			c.A.Source, natWords(c.A.NAT), c.B.Source, natWords(c.B.NAT), c.Prediction.Outcome, c.Prediction.Reason)

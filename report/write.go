@@ -8,10 +8,8 @@ import (
 // Write renders r to w in format f.
 func Write(w io.Writer, r Report, f Format) error {
 	switch f {
-	case FormatJSON:
-		return writeJSON(w, r)
-	case FormatJSONL:
-		return writeJSONL(w, r)
+	case FormatJSON, FormatJSONL:
+		return encodeJSON(w, r, f)
 	case FormatText:
 		return writeText(w, r)
 	case FormatTable:

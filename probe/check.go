@@ -82,7 +82,9 @@ func Check(ctx context.Context, o Options) (Outcome, error) {
 		}
 		n = sn
 	}
-	byFamily, unusable := resolveAll(n, o)
+	rctx, rcancel := context.WithTimeout(ctx, resolveBudget(ctx))
+	byFamily, unusable := resolveAll(rctx, n, o)
+	rcancel()
 	out := Outcome{Unusable: unusable}
 	if len(byFamily["udp4"])+len(byFamily["udp6"]) == 0 {
 		out.Duration = time.Since(start)
@@ -110,40 +112,106 @@ func Check(ctx context.Context, o Options) (Outcome, error) {
 	return out, nil
 }
 
-// resolveAll parses and resolves the servers per family.
-func resolveAll(n transport.Net, o Options) (map[string][]target, []ServerError) {
+// MaxResolveTime caps name resolution, so that the servers that do resolve
+// keep most of the run for their tests.
+const MaxResolveTime = 2 * time.Second
+
+// resolveBudget is how long names may take to resolve: MaxResolveTime, and
+// never more than half of what is left of the run.
+func resolveBudget(ctx context.Context) time.Duration {
+	d := MaxResolveTime
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, time.Until(dl)/2)
+	}
+	return d
+}
+
+// resolved is one configured server's addresses, or why it has none.
+type resolved struct {
+	byFamily map[string]netip.AddrPort
+	err      string
+}
+
+// resolveAll parses and resolves every server at once, each bounded by ctx:
+// a slow or absent DNS must not push the run past its deadline. IP
+// literals never reach the resolver.
+func resolveAll(ctx context.Context, n transport.Net, o Options) (map[string][]target, []ServerError) {
+	res := make([]resolved, len(o.Servers))
+	var wg sync.WaitGroup
+	for i, name := range o.Servers {
+		wg.Go(func() { res[i] = resolveOne(ctx, n, name, o.Family) })
+	}
+	wg.Wait()
 	byFamily := map[string][]target{}
 	var bad []ServerError
-	for _, name := range o.Servers {
-		spec, err := ParseServer(name)
-		if err != nil {
-			bad = append(bad, ServerError{Name: name, Error: err.Error()})
+	for i, name := range o.Servers {
+		if res[i].err != "" {
+			bad = append(bad, ServerError{Name: name, Error: res[i].err})
 			continue
 		}
-		found := false
-		var lastErr error
 		for _, network := range networks(o.Family) {
-			a, err := n.ResolveUDPAddr(network, spec.String())
-			if err != nil {
-				lastErr = err
-				continue
+			if ap, ok := res[i].byFamily[network]; ok {
+				byFamily[network] = append(byFamily[network], target{name: name, addr: ap})
 			}
-			ap := udpAddrPort(a)
-			if !ap.IsValid() || (network == "udp6") != (ap.Addr().Is6() && !ap.Addr().Is4In6()) {
-				continue
-			}
-			found = true
-			byFamily[network] = append(byFamily[network], target{name: name, addr: ap})
-		}
-		if !found {
-			msg := "no address of the selected family"
-			if lastErr != nil {
-				msg = "cannot resolve: " + lastErr.Error()
-			}
-			bad = append(bad, ServerError{Name: name, Error: msg})
 		}
 	}
 	return byFamily, bad
+}
+
+// resolveOne resolves one server for each selected family.
+func resolveOne(ctx context.Context, n transport.Net, name string, f Family) resolved {
+	spec, err := ParseServer(name)
+	if err != nil {
+		return resolved{err: err.Error()}
+	}
+	out := resolved{byFamily: map[string]netip.AddrPort{}}
+	var lastErr error
+	for _, network := range networks(f) {
+		ap, err := resolveUDP(ctx, n, network, spec)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		if (network == "udp6") == (ap.Addr().Is6() && !ap.Addr().Is4In6()) {
+			out.byFamily[network] = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+		}
+	}
+	if len(out.byFamily) == 0 {
+		out.err = "no address of the selected family"
+		if lastErr != nil {
+			out.err = "cannot resolve: " + lastErr.Error()
+		}
+	}
+	return out
+}
+
+// resolveUDP resolves spec for network, giving up when ctx ends.
+func resolveUDP(ctx context.Context, n transport.Net, network string, spec ServerSpec) (netip.AddrPort, error) {
+	if ip, err := netip.ParseAddr(spec.Host); err == nil {
+		return netip.AddrPortFrom(ip, spec.Port), nil
+	}
+	type answer struct {
+		ap  netip.AddrPort
+		err error
+	}
+	ch := make(chan answer, 1) // the resolver may outlive ctx; it must not block
+	go func() {
+		a, err := n.ResolveUDPAddr(network, spec.String())
+		if err != nil {
+			ch <- answer{err: err}
+			return
+		}
+		ch <- answer{ap: udpAddrPort(a)}
+	}()
+	select {
+	case a := <-ch:
+		if a.err == nil && !a.ap.IsValid() {
+			a.err = errors.New("no usable address")
+		}
+		return a.ap, a.err
+	case <-ctx.Done():
+		return netip.AddrPort{}, fmt.Errorf("%s: %w", spec.Host, ctx.Err())
+	}
 }
 
 func networks(f Family) []string {

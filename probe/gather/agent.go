@@ -48,9 +48,13 @@ func (e *env) agentOptions(ctx context.Context, s source) []ice.AgentOption {
 	if s.uri != nil {
 		opts = append(opts, ice.WithUrls([]*stun.URI{s.uri}))
 	}
+	// A STUN answer comes within an RTT: like the check, wait NoAnswerAfter
+	// for one, not the whole run (a silent server would hold it to the cap).
+	wait := NoAnswerAfter
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) > 0 {
-		opts = append(opts, ice.WithSTUNGatherTimeout(time.Until(dl)))
+		wait = min(wait, time.Until(dl))
 	}
+	opts = append(opts, ice.WithSTUNGatherTimeout(wait))
 	if e.opts.IPFilter != nil {
 		opts = append(opts, ice.WithIPFilter(e.opts.IPFilter))
 	}

@@ -2,6 +2,7 @@ package gather
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -87,9 +88,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	res := Result{TURN: make([]TURNResult, len(p.targets)), Complete: true}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	stopSource := map[string]context.CancelFunc{}
 	for _, s := range p.sources {
+		sctx, scancel := context.WithCancel(ctx)
+		stopSource[s.name] = scancel
 		wg.Go(func() {
-			if !e.gatherFrom(ctx, s) {
+			defer scancel()
+			if !e.gatherFrom(sctx, s) {
 				mu.Lock()
 				res.Complete = false
 				mu.Unlock()
@@ -97,9 +102,21 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		})
 	}
 	for i, t := range p.targets {
-		wg.Go(func() { res.TURN[i] = e.diagnose(ctx, t) })
+		wg.Go(func() {
+			res.TURN[i] = e.diagnose(ctx, t)
+			if silentUDP(t, res.TURN[i]) && stopSource[t.name] != nil {
+				// The server said nothing at all over UDP: ice's own
+				// allocation there would only wait out pion's 8 s.
+				stopSource[t.name]()
+			}
+		})
 	}
 	wg.Wait()
 	res.Candidates, res.Warnings, res.Duration = e.cands.close(), e.log.close(), time.Since(start)
 	return res, nil
+}
+
+// silentUDP reports a UDP TURN server that sent nothing back at all.
+func silentUDP(t target, r TURNResult) bool {
+	return t.transport == TransportUDP && !r.OK && errors.Is(r.Err, FailureTimeout) && r.MappedAddress == ""
 }

@@ -48,11 +48,13 @@ func (e *env) diagnoseInto(ctx context.Context, t target, r *TURNResult) error {
 	}
 	defer c.Close()
 	start := time.Now()
-	relay, err := allocate(ctx, c, tap)
+	actx, stop := silentCutoff(ctx, t, tap)
+	relay, err := allocate(actx, c, tap)
+	stop()
 	r.AllocateTime = time.Since(start)
 	v := tap.view()
 	if err != nil {
-		return allocateError(ctx, err, v, r)
+		return allocateError(actx, err, v, r)
 	}
 	defer relay.Close()
 	r.OK, r.RelayedAddress, r.Lifetime = true, relay.LocalAddr().String(), v.lifetime
@@ -145,6 +147,26 @@ func anyAddr(network string) string {
 		return "[::]:0"
 	}
 	return "0.0.0.0:0"
+}
+
+// NoAnswerAfter is how long a TURN server over UDP may stay wholly silent
+// before the diagnosis gives up, as the check judges UDP blocked (pion's
+// client would retransmit for about 8 s).
+const NoAnswerAfter = 2 * time.Second
+
+// silentCutoff ends the allocation early when a UDP TURN server has sent
+// nothing at all after NoAnswerAfter; stop releases it.
+func silentCutoff(ctx context.Context, t target, tap *allocTap) (context.Context, func()) {
+	cctx, cancel := context.WithCancel(ctx)
+	if t.transport != TransportUDP {
+		return cctx, cancel
+	}
+	timer := time.AfterFunc(NoAnswerAfter, func() {
+		if tap.view().answers == 0 {
+			cancel()
+		}
+	})
+	return cctx, func() { timer.Stop(); cancel() }
 }
 
 // allocate runs c.Allocate, which takes no context, and gives up when ctx

@@ -59,6 +59,7 @@ type vnetCase struct {
 	relayVia  string
 	complete  bool
 	impair    func(w *testnet.World) // e.g. a WAN filter, before the run
+	within    time.Duration          // the run must end this soon; 0: by the deadline
 }
 
 func vnetCases() []vnetCase {
@@ -77,9 +78,12 @@ func vnetCases() []vnetCase {
 			kinds: []string{gather.TypeHost, gather.TypeSrflx}, srflx: testnet.NATPublicIP, failure: gather.FailureQuota, code: 486, complete: true},
 		{name: "no capacity", world: cone, turn: testnet.TURNOptions{MaxAllocations: -1},
 			kinds: []string{gather.TypeHost, gather.TypeSrflx}, srflx: testnet.NATPublicIP, failure: gather.FailureCapacity, code: 508, complete: true},
+		// Silence is judged after NoAnswerAfter, not at the deadline.
 		{name: "unreachable server", world: cone, url: fmt.Sprintf("turn:%s:3499", testnet.PrimaryIP),
-			kinds: []string{gather.TypeHost, gather.TypeSrflx}, srflx: testnet.NATPublicIP, failure: gather.FailureTimeout},
-		{name: "UDP blocked", world: blocked, kinds: []string{gather.TypeHost}, failure: gather.FailureTimeout},
+			kinds: []string{gather.TypeHost, gather.TypeSrflx}, srflx: testnet.NATPublicIP, failure: gather.FailureTimeout,
+			within: gather.NoAnswerAfter + 100*time.Millisecond},
+		{name: "UDP blocked", world: blocked, kinds: []string{gather.TypeHost}, failure: gather.FailureTimeout,
+			within: gather.NoAnswerAfter + 100*time.Millisecond},
 	}
 }
 
@@ -105,8 +109,11 @@ func TestRunVnet(t *testing.T) {
 				if ts.Password == "" {
 					ts.Password = turnPassword
 				}
-				res := run(t, w, gather.Options{STUN: w.Servers(), TURN: []gather.TURNServer{ts}})
+				res, took := run(t, w, gather.Options{STUN: w.Servers(), TURN: []gather.TURNServer{ts}})
 				checkCase(t, tc, ts, res)
+				if tc.within > 0 && took > tc.within {
+					t.Errorf("Run took %v, want at most %v", took, tc.within)
+				}
 				noSecrets(t, fmt.Sprintf("%+v %#v", res, res), turnPassword, wrongPassword)
 			})
 		})
@@ -239,7 +246,7 @@ func TestRunVnetServers(t *testing.T) {
 		var logs bytes.Buffer // pion's every line, at TRACE
 		lf := logging.NewDefaultLoggerFactory()
 		lf.Writer, lf.DefaultLogLevel = &logs, logging.LogLevelTrace
-		res := run(t, w, gather.Options{STUN: w.Servers(), Logger: lf, TURN: []gather.TURNServer{
+		res, _ := run(t, w, gather.Options{STUN: w.Servers(), Logger: lf, TURN: []gather.TURNServer{
 			{URL: "turn:" + addr, User: turnUser, Password: turnPassword},
 			{URL: "turn:" + addr, User: turnUser, Password: wrongPassword},
 		}})
@@ -296,7 +303,7 @@ func startTURN(t *testing.T, w *testnet.World, o testnet.TURNOptions) string {
 
 // run gathers in w under the deadline, checks that it returned within it,
 // and lets pion's leftovers finish.
-func run(t *testing.T, w *testnet.World, o gather.Options) gather.Result {
+func run(t *testing.T, w *testnet.World, o gather.Options) (gather.Result, time.Duration) {
 	t.Helper()
 	o.Net = w.Client
 	o.Networks = []gather.Network{gather.UDP4}
@@ -307,9 +314,10 @@ func run(t *testing.T, w *testnet.World, o gather.Options) gather.Result {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if took := time.Since(start); took > deadline {
+	took := time.Since(start)
+	if took > deadline {
 		t.Errorf("Run took %v, beyond the %v deadline", took, deadline)
 	}
 	time.Sleep(settle)
-	return res
+	return res, took
 }

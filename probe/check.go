@@ -93,6 +93,15 @@ func Check(ctx context.Context, o Options) (Outcome, error) {
 	local := localAddrs(n)
 	var wg sync.WaitGroup
 	results := map[string]*FamilyResult{}
+	// The first family present is the one classified; the other is a
+	// survey beside it and gets only FamilyGrace once the first is done
+	// (a broken IPv6 must not hold an IPv4 verdict to its silence rule).
+	lead := "udp4"
+	if len(byFamily[lead]) == 0 {
+		lead = "udp6"
+	}
+	sideCtx, sideCancel := context.WithCancel(ctx)
+	defer sideCancel()
 	for _, network := range []string{"udp4", "udp6"} {
 		if len(byFamily[network]) == 0 {
 			continue
@@ -100,7 +109,14 @@ func Check(ctx context.Context, o Options) (Outcome, error) {
 		fr := &FamilyResult{Network: network}
 		results[network] = fr
 		r := &run{net: n, network: network, opts: o, pacer: NewPacer(o.Pacer), servers: byFamily[network], local: local}
-		wg.Go(func() { r.do(ctx, fr) })
+		if network != lead {
+			wg.Go(func() { r.do(sideCtx, fr) })
+			continue
+		}
+		wg.Go(func() {
+			r.do(ctx, fr)
+			time.AfterFunc(FamilyGrace, sideCancel)
+		})
 	}
 	wg.Wait()
 	for _, network := range []string{"udp4", "udp6"} {
@@ -111,6 +127,10 @@ func Check(ctx context.Context, o Options) (Outcome, error) {
 	out.Duration = time.Since(start)
 	return out, nil
 }
+
+// FamilyGrace is how long the other address family's survey may go on
+// after the classified family's tests are done.
+const FamilyGrace = 250 * time.Millisecond
 
 // MaxResolveTime caps name resolution, so that the servers that do resolve
 // keep most of the run for their tests.

@@ -319,7 +319,7 @@ func describe(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "no reply before the deadline"
 	case errors.Is(err, context.Canceled):
-		return "cancelled"
+		return "no reply before the check ended"
 	}
 	return err.Error()
 }

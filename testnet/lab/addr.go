@@ -33,6 +33,23 @@ const (
 	HomeNATWANIP = "100.64.0.2"
 )
 
+// Addresses of the peer site (Options.Peer): a second client behind its own
+// NAT on the internet router's 198.51.100.0/24 segment. A KindDoubleNAT
+// peer reuses CGNInsideIP and HomeNATWANIP on its own CGN link.
+const (
+	// NAT2PublicIP is the public address of the peer's outermost NAT.
+	NAT2PublicIP = "198.51.100.3"
+	// NAT2LANIP is the peer NAT's address on the peer client's LAN.
+	NAT2LANIP = "10.20.0.1"
+	// Client2LANIP is the peer client's address behind its NAT.
+	Client2LANIP = "10.20.0.2"
+	// OpenClient2IP is the peer client's public address for a KindOpen peer.
+	OpenClient2IP = "198.51.100.66"
+	// OpenRouter2IP is the peer's access router on the client link for a
+	// KindOpen peer.
+	OpenRouter2IP = "198.51.100.65"
+)
+
 // Ports used in the lab. Coturn takes 3478/3479 by default, so a natcheck
 // server running in the same namespace should use NatcheckServerPort and
 // NatcheckServerAltPort.
@@ -62,10 +79,11 @@ const (
 	ifServer     = "s0"   // in srv, towards inet
 	ifInetServer = "i0"   // in inet, towards srv
 	ifInetNAT    = "i1"   // in inet, towards the (outermost) NAT
+	ifInetNAT2   = "i2"   // in inet, towards the peer's (outermost) NAT
+	ifInetBridge = "br0"  // in inet, bridging i1 and i2 when there is a peer
 	ifWAN        = "wan0" // in nat/cgn, upstream
 	ifLAN        = "lan0" // in nat/cgn, downstream
 	ifClient     = "c0"   // in cli, towards nat
-
 )
 
 // NamespacePrefix starts the name of every namespace the lab creates or

@@ -50,7 +50,11 @@ func Build(ctx context.Context, opts Options) (*Lab, error) {
 	if err := l.build(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("lab: build %s: %w", opts.Kind, err), l.Close())
 	}
-	opts.logf("lab %s: built %s (loss %d%%, hairpin %v): %v", opts.Prefix, opts.Kind, opts.LossPercent, opts.Hairpin, l.topo.ns.All())
+	peer := ""
+	if p := opts.Peer; p != nil {
+		peer = fmt.Sprintf(", peer %s (loss %d%%, hairpin %v)", p.Kind, p.LossPercent, p.Hairpin)
+	}
+	opts.logf("lab %s: built %s (loss %d%%, hairpin %v)%s: %v", opts.Prefix, opts.Kind, opts.LossPercent, opts.Hairpin, peer, l.topo.ns.All())
 	return l, nil
 }
 
@@ -71,6 +75,16 @@ func (l *Lab) build(ctx context.Context) error {
 			return err
 		}
 	}
+	for _, br := range t.bridges {
+		if _, err := runCommand(ctx, "", "ip", "-n", br.ns, "link", "add", br.name, "type", "bridge"); err != nil {
+			return err
+		}
+		for _, port := range br.ports {
+			if _, err := runCommand(ctx, "", "ip", "-n", br.ns, "link", "set", port, "master", br.name); err != nil {
+				return err
+			}
+		}
+	}
 	for _, a := range t.addresses {
 		if _, err := runCommand(ctx, "", "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev); err != nil {
 			return err
@@ -83,13 +97,28 @@ func (l *Lab) build(ctx context.Context) error {
 			}
 		}
 	}
+	for _, br := range t.bridges {
+		if _, err := runCommand(ctx, "", "ip", "-n", br.ns, "link", "set", br.name, "up"); err != nil {
+			return err
+		}
+	}
 	for _, r := range t.routes {
 		if _, err := runCommand(ctx, "", "ip", "-n", r.ns, "route", "add", r.dst, "via", r.via); err != nil {
 			return err
 		}
 	}
+	for _, bh := range t.blackholes {
+		if _, err := runCommand(ctx, "", "ip", "-n", bh.ns, "route", "add", "blackhole", bh.dst); err != nil {
+			return err
+		}
+	}
 	for _, ns := range t.forwarders {
 		if err := writeSysctl(ctx, ns, "net.ipv4.ip_forward", "1"); err != nil {
+			return err
+		}
+	}
+	for _, sc := range t.sysctls {
+		if err := writeSysctl(ctx, sc.ns, sc.key, sc.value); err != nil {
 			return err
 		}
 	}
@@ -132,8 +161,45 @@ func (l *Lab) PublicIP() netip.Addr {
 	return netip.MustParseAddr(NATPublicIP)
 }
 
-// Ruleset returns the nftables script loaded into the home NAT (and, for
-// KindDoubleNAT, the CGN), keyed by namespace name.
+// HasPeer reports whether the lab was built with Options.Peer.
+func (l *Lab) HasPeer() bool { return l.opts.Peer != nil }
+
+// Client2IP returns the peer client's own address (10.20.0.2, or
+// 198.51.100.66 for a KindOpen peer); the zero Addr without a peer.
+func (l *Lab) Client2IP() netip.Addr {
+	switch {
+	case l.opts.Peer == nil:
+		return netip.Addr{}
+	case l.opts.Peer.Kind == KindOpen:
+		return netip.MustParseAddr(OpenClient2IP)
+	}
+	return netip.MustParseAddr(Client2LANIP)
+}
+
+// Public2IP returns the address the server sees the peer client's packets
+// coming from (198.51.100.3, or the peer's own address for KindOpen); the
+// zero Addr without a peer.
+func (l *Lab) Public2IP() netip.Addr {
+	switch {
+	case l.opts.Peer == nil:
+		return netip.Addr{}
+	case l.opts.Peer.Kind == KindOpen:
+		return netip.MustParseAddr(OpenClient2IP)
+	}
+	return netip.MustParseAddr(NAT2PublicIP)
+}
+
+// Expect2 returns the verdict a correct discovery reaches from the peer
+// client; the zero Expect without a peer.
+func (l *Lab) Expect2() Expect {
+	if l.opts.Peer == nil {
+		return Expect{}
+	}
+	return l.opts.Peer.Kind.Expect(l.opts.Peer.Hairpin)
+}
+
+// Ruleset returns the nftables script loaded into each NAT box (the home
+// NAT, for KindDoubleNAT the CGN, and the peer's), keyed by namespace name.
 func (l *Lab) Ruleset() map[string]string {
 	out := make(map[string]string, len(l.topo.rulesets))
 	for _, rs := range l.topo.rulesets {

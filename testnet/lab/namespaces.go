@@ -13,26 +13,41 @@ type Namespaces struct {
 	NAT string
 	// Client is where the program under test runs.
 	Client string
+	// CGN2 is the peer's carrier-grade NAT; empty unless Options.Peer has
+	// KindDoubleNAT.
+	CGN2 string
+	// NAT2 is the NAT in front of the peer client (Options.Peer); empty
+	// without a peer.
+	NAT2 string
+	// Client2 is the peer client (Options.Peer); empty without a peer.
+	Client2 string
 }
 
-// namespacesFor derives the namespace names for a prefix and kind.
-func namespacesFor(prefix string, k Kind) Namespaces {
+// namespacesFor derives the namespace names for o's prefix, kind and peer.
+func namespacesFor(o Options) Namespaces {
 	n := Namespaces{
-		Server:   prefix + "-srv",
-		Internet: prefix + "-inet",
-		NAT:      prefix + "-nat",
-		Client:   prefix + "-cli",
+		Server:   o.Prefix + "-srv",
+		Internet: o.Prefix + "-inet",
+		NAT:      o.Prefix + "-nat",
+		Client:   o.Prefix + "-cli",
 	}
-	if k == KindDoubleNAT {
-		n.CGN = prefix + "-cgn"
+	if o.Kind == KindDoubleNAT {
+		n.CGN = o.Prefix + "-cgn"
+	}
+	if o.Peer != nil {
+		n.NAT2, n.Client2 = o.Prefix+"-nat2", o.Prefix+"-cli2"
+		if o.Peer.Kind == KindDoubleNAT {
+			n.CGN2 = o.Prefix + "-cgn2"
+		}
 	}
 	return n
 }
 
-// All returns the non-empty names, server first, client last.
+// All returns the non-empty names: server first, then the client's site
+// ending with the client, then the peer's site ending with the peer client.
 func (n Namespaces) All() []string {
-	out := make([]string, 0, 5)
-	for _, s := range []string{n.Server, n.Internet, n.CGN, n.NAT, n.Client} {
+	out := make([]string, 0, 8)
+	for _, s := range []string{n.Server, n.Internet, n.CGN, n.NAT, n.Client, n.CGN2, n.NAT2, n.Client2} {
 		if s != "" {
 			out = append(out, s)
 		}

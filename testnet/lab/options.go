@@ -21,6 +21,11 @@ type Options struct {
 	// port-preserving kinds; ignored otherwise). See Kind.Expect for what a
 	// discovery should then observe.
 	Hairpin bool
+	// Peer, when set, adds a second client behind its own NAT (namespaces
+	// Prefix + "-nat2" and "-cli2", plus "-cgn2" for KindDoubleNAT), on the
+	// internet router's 198.51.100.0/24 segment beside the first NAT, for
+	// tests between two NATed hosts (natcheck pair).
+	Peer *PeerOptions
 	// Prefix names the namespaces (Prefix + "-srv" and so on). It must start
 	// with NamespacePrefix and contain only [a-z0-9-]. Use a prefix unique to
 	// the run, e.g. fmt.Sprintf("nclab-%d", os.Getpid()).
@@ -30,15 +35,41 @@ type Options struct {
 	Logf func(format string, args ...any)
 }
 
+// PeerOptions configure the peer site: the second client (10.20.0.2, or
+// 198.51.100.66 for KindOpen) behind its own NAT with public address
+// 198.51.100.3. The NAT recipes are those of Options.Kind.
+type PeerOptions struct {
+	// Kind is the peer NAT's behaviour. Required.
+	Kind Kind
+	// LossPercent drops that share of the packets the peer's home NAT
+	// forwards, as Options.LossPercent does for the first NAT.
+	LossPercent int
+	// Hairpin makes the peer's outermost NAT hairpin, as Options.Hairpin.
+	Hairpin bool
+}
+
 // validate checks o and returns a descriptive error for the first problem.
 func (o Options) validate() error {
-	if !o.Kind.Valid() {
-		return fmt.Errorf("lab: options: invalid kind %d", int(o.Kind))
+	if err := validateKindLoss("", o.Kind, o.LossPercent); err != nil {
+		return err
 	}
-	if o.LossPercent < 0 || o.LossPercent > 100 {
-		return fmt.Errorf("lab: options: loss %d%% out of range 0..100", o.LossPercent)
+	if o.Peer != nil {
+		if err := validateKindLoss("peer ", o.Peer.Kind, o.Peer.LossPercent); err != nil {
+			return err
+		}
 	}
 	return validatePrefix(o.Prefix)
+}
+
+// validateKindLoss checks one site's kind and loss.
+func validateKindLoss(what string, k Kind, loss int) error {
+	if !k.Valid() {
+		return fmt.Errorf("lab: options: invalid %skind %d", what, int(k))
+	}
+	if loss < 0 || loss > 100 {
+		return fmt.Errorf("lab: options: %sloss %d%% out of range 0..100", what, loss)
+	}
+	return nil
 }
 
 // validatePrefix enforces the naming rule for lab namespaces.

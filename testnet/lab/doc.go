@@ -14,6 +14,17 @@
 //	P-cli   the client: 10.10.0.2/24, default route via 10.10.0.1
 //	        (KindOpen: 198.51.100.50, no NAT at all)
 //
+// With Options.Peer, a second site of its own Kind joins, for pair tests:
+//
+//	P-nat2  the peer's NAT: public 198.51.100.3, LAN 10.20.0.1/24
+//	P-cli2  the peer: 10.20.0.2 (an open peer: 198.51.100.66 behind .65)
+//	P-cgn2  only for a double-NAT peer
+//
+// The internet router then bridges both NAT links on 198.51.100.0/24. The
+// server routes 10.0.0.0/8 and 100.64.0.0/10 into a blackhole, as the real
+// internet drops them: without that, coturn closes an allocation whose peer
+// (an ICE host candidate) is unroutable.
+//
 // Safety rules the package enforces: every namespace name starts with
 // "nclab-"; nothing is ever created or changed in the root namespace (veth
 // pairs are created directly inside the lab namespaces); no namespace has a

@@ -12,7 +12,7 @@ import (
 // nomination held back for window on every candidate type so that pion
 // checks every pair before it selects one.
 func newAgent(o Options, window time.Duration) (*ice.Agent, error) {
-	interval, maxReq := o.CheckInterval, o.MaxBindingRequests
+	interval, maxReq := o.CheckInterval, o.checkRounds()
 	if !o.Controlling && o.PeerDelay > 0 {
 		// Keep our side's filters open until the peer starts: slower checks,
 		// but enough of them to cover the delay.

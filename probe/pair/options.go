@@ -86,6 +86,19 @@ func expectedPairs(urls []*stun.URI) int {
 	return 2 * local * local
 }
 
+// checkRounds is how many unanswered checks fail a pair on this side. The
+// controlling side keeps checking for an extra RTTAllowance: the peer starts
+// its checks up to a signaling trip later, and a port-restricted hole only
+// opens once both sides have sent, so checks that stop after
+// MaxBindingRequests rounds (7 × 20 ms) can miss the peer's altogether.
+func (o Options) checkRounds() uint16 {
+	if !o.Controlling || o.CheckInterval <= 0 {
+		return o.MaxBindingRequests
+	}
+	extra := int64(o.RTTAllowance / o.CheckInterval)
+	return uint16(min(int64(o.MaxBindingRequests)+extra, 60000))
+}
+
 // CheckWindow is how long the controlling side holds nomination back so
 // that every pair reaches succeeded or failed before pion stops checking
 // (it does once a pair is selected). pion sends one check per pair per

@@ -45,7 +45,7 @@ func NewSession(o Options) (*Session, error) {
 	s := &Session{o: o, gathered: make(chan struct{})}
 	s.window = o.Window
 	if s.window <= 0 {
-		s.window = CheckWindow(o.CheckInterval, o.MaxBindingRequests, o.RTTAllowance, expectedPairs(o.URLs))
+		s.window = CheckWindow(o.CheckInterval, o.checkRounds(), o.RTTAllowance, expectedPairs(o.URLs))
 	}
 	s.window = min(s.window, maxWindow)
 	var err error

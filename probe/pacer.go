@@ -34,7 +34,7 @@ const (
 	DefaultMaxAttempts     = 24
 	DefaultDeadAfter       = time.Second
 	DefaultNoAnswerAfter   = 2 * time.Second
-	windowSlack            = 25 * time.Millisecond
+	windowSlack            = 50 * time.Millisecond
 	minInterval            = 10 * time.Millisecond
 	maxPositiveInterval    = 400 * time.Millisecond
 	maxNegativeInterval    = 200 * time.Millisecond
@@ -179,7 +179,10 @@ func (p *Pacer) window(m mode) (time.Duration, bool) {
 	if m == modeAnswer {
 		return max(4*hi, p.opts.DeadAfter/2), true
 	}
-	return 2*hi + windowSlack, true
+	lo, _ := p.RTT()
+	// Slack grows with the jitter this run has seen: on a jittery link a
+	// late answer must not pass for a filtered one.
+	return 2*hi + max(windowSlack, 2*(hi-lo)), true
 }
 
 // attemptsNeeded is how many attempts, each past its window, must go

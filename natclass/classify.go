@@ -23,7 +23,7 @@ func Classify(o Observations) Result {
 	} else {
 		r.Mapping, varies, r.MappingWhy = classifyMapping(o, answered)
 	}
-	r.Filtering, r.FilteringWhy, r.Warnings = classifyFiltering(o.Filtering)
+	r.Filtering, r.FilteringWhy, r.Warnings = classifyFiltering(o.Filtering, o.Mapping)
 	if r.NAT == False && r.Filtering == FilteringEndpointIndependent {
 		r.Filtering = FilteringNone
 	}

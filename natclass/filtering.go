@@ -2,19 +2,26 @@ package natclass
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 )
 
 // classifyFiltering reads RFC 5780 §4.4 tests against every server and
 // combines them; servers that answer CHANGE-REQUEST from the wrong address
-// are reported in warnings and not believed.
-func classifyFiltering(obs []FilteringObs) (FilteringBehavior, Verdict, []string) {
+// are reported in warnings and not believed. The mapping tests show whether
+// each server's alternate IP answers at all.
+func classifyFiltering(obs []FilteringObs, mapping []MappingObs) (FilteringBehavior, Verdict, []string) {
 	var why Verdict
 	var warnings []string
 	found := map[FilteringBehavior][]string{}
 	var order []FilteringBehavior
 	for _, f := range obs {
 		b, ev, warn := filteringClaim(f)
+		if b == FilteringAddressDependent || b == FilteringAddressAndPortDependent {
+			if dead, why := altSilent(f.Server, mapping); dead {
+				b, ev = FilteringUnknown, ev+"; "+why
+			}
+		}
 		if ev != "" {
 			why.Evidence = append(why.Evidence, ev)
 		}
@@ -100,4 +107,21 @@ func outcomeWords(o Outcome) string {
 		return "not run"
 	}
 	return string(o)
+}
+
+// altSilent reports whether the server's alternate IP never answered us
+// directly in the mapping tests (II and III). Then no reply to "change IP"
+// may be the server's fault, not the NAT's filter: a public RFC 5780 server
+// whose alternate address is dead looks exactly like a filtering NAT.
+func altSilent(server netip.AddrPort, mapping []MappingObs) (bool, string) {
+	for _, m := range mapping {
+		if m.Server != server || !m.Primary.IsValid() {
+			continue
+		}
+		if !m.AltIP.IsValid() && !m.AltIPPort.IsValid() {
+			return true, fmt.Sprintf("but its alternate IP %s never answered our own requests either: not believed", m.Other.Addr())
+		}
+		return false, ""
+	}
+	return false, ""
 }

@@ -26,6 +26,17 @@ func nat(m, f natclass.MappingBehavior) NATSpec {
 
 // runPair runs both sides of a pair test in w, A controlling, under one
 // deadline, and returns both sides' results and the fake time it took.
+// newPairWorld builds a two-NAT world that closes when t ends.
+func newPairWorld(t *testing.T, o PairWorldOptions) *PairWorld {
+	t.Helper()
+	w, err := NewPairWorld(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
+	return w
+}
+
 func runPair(w *PairWorld, o PairWorldOptions, deadline time.Duration) (a, b pair.Result, errA, errB error, took time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
@@ -185,11 +196,7 @@ func TestPairPredictionMatrix(t *testing.T) {
 			t.Run(sa.String()+"_"+sb.String(), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					o := PairWorldOptions{A: sa, B: sb, RTT: pairRTT}
-					w, err := NewPairWorld(o)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer w.Close()
+					w := newPairWorld(t, o)
 					r, _, errA, errB, _ := runPair(w, o, 30*time.Second)
 					if errA != nil || errB != nil {
 						t.Fatalf("A: %v; B: %v", errA, errB)

@@ -17,11 +17,7 @@ func TestPairLoss(t *testing.T) {
 		t.Run(fmt.Sprintf("seed%d", seed+1), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				o := PairWorldOptions{A: nat(natEI, natAPD), B: nat(natEI, natAPD), TURN: true, RTT: pairRTT, Loss: 10, Seed: seed + 1}
-				w, err := NewPairWorld(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer w.Close()
+				w := newPairWorld(t, o)
 				a, b, errA, errB, took := runPair(w, o, 30*time.Second)
 				if errA != nil || errB != nil {
 					t.Fatalf("A: %v; B: %v", errA, errB)

@@ -46,11 +46,7 @@ func runViaRoom(ctx context.Context, c *rendezvous.Client, o pair.Options) (pair
 func TestPairRendezvous(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := PairWorldOptions{A: nat(natEI, natAPD), B: nat(natAPD, natAPD), TURN: true, RTT: pairRTT}
-		w, err := NewPairWorld(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer w.Close()
+		w := newPairWorld(t, o)
 		h := rendezvous.NewHandler(rendezvous.Options{Token: "tok"})
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -79,11 +75,7 @@ func TestPairRendezvous(t *testing.T) {
 func TestPairPeerVanishes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := PairWorldOptions{A: nat(natEI, natEI), B: nat(natEI, natEI), RTT: pairRTT}
-		w, err := NewPairWorld(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer w.Close()
+		w := newPairWorld(t, o)
 		h := rendezvous.NewHandler(rendezvous.Options{Token: "tok"})
 		const deadline = 15 * time.Second
 		ctx, cancel := context.WithTimeout(context.Background(), deadline)
@@ -96,7 +88,7 @@ func TestPairPeerVanishes(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		_, err = pair.Run(ctx, pair.Options{Net: w.A, URLs: w.URLs(), Controlling: true}, a)
+		_, err := pair.Run(ctx, pair.Options{Net: w.A, URLs: w.URLs(), Controlling: true}, a)
 		if !errors.Is(err, rendezvous.ErrPeerTimeout) {
 			t.Errorf("got %v, want ErrPeerTimeout", err)
 		}
@@ -113,11 +105,7 @@ func TestPairPeerVanishes(t *testing.T) {
 func TestPairPeerVanishesAfterExchange(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := PairWorldOptions{A: nat(natEI, natEI), B: nat(natEI, natEI), TURN: true, RTT: pairRTT}
-		w, err := NewPairWorld(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer w.Close()
+		w := newPairWorld(t, o)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		sa, sb := pair.MemorySignalers()

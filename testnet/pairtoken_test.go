@@ -18,11 +18,7 @@ func TestPairTokens(t *testing.T) {
 		t.Run(delay.String(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				o := PairWorldOptions{A: nat(natEI, natAPD), B: nat(natEI, natAPD), TURN: true, RTT: pairRTT}
-				w, err := NewPairWorld(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer w.Close()
+				w := newPairWorld(t, o)
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
 				offer, answer := pair.MemoryTokenSignalers()
